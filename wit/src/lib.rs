@@ -1,0 +1,18 @@
+//! `weft-wit`: WIT for weft.
+//!
+//! Loads and resolves WIT (through wit-parser) from `.wit` files, package
+//! directories and component binaries ([`Wit`]); computes the Component
+//! Model's canonical ABI as data ([`abi`]); prints WIT back as text; and
+//! names WIT items in each target language ([`names`]). It runs nothing and
+//! generates no code: the runtime, the linker and the binding generators
+//! build on it.
+
+pub mod abi;
+mod error;
+mod load;
+pub mod names;
+mod print;
+
+pub use error::{Location, WitError};
+pub use load::Wit;
+pub use wit_parser;
