@@ -19,6 +19,7 @@ struct Cli {
 }
 
 fn main() -> ExitCode {
+    report_panics_as_bugs();
     let cli = Cli::parse();
     let mut stdout = std::io::stdout().lock();
     match cli.command.run(&mut stdout) {
@@ -29,4 +30,21 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// A panic is a bug in weft, never the user's fault: say so plainly.
+fn report_panics_as_bugs() {
+    std::panic::set_hook(Box::new(|info| {
+        let location = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        eprintln!("error: internal error in weft{location}: {message}\nThis is a bug in weft; please report it with the input that caused it.");
+    }));
 }

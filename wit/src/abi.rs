@@ -9,11 +9,13 @@
 
 mod flat;
 mod layout;
+mod report;
 mod shape;
 mod signature;
 
 pub use flat::{Flat, FlatType, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS};
 pub use layout::{align_to, flag_word_count, Discriminant, Layout, SizeOverflow, MAX_FLAGS};
+pub use report::world_report;
 pub use shape::{Case, Field, Shape};
 pub use signature::{CoreSignature, Direction};
 

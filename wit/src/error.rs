@@ -82,6 +82,14 @@ pub enum WitError {
         /// The worlds it does define.
         available: Vec<String>,
     },
+    /// A qualified world name (`ns:pkg/world`) could not be resolved.
+    #[error("cannot select world `{requested}`: {reason}")]
+    WorldSelection {
+        /// The name asked for.
+        requested: String,
+        /// Why: no such package, no such world, an ambiguous version…
+        reason: String,
+    },
     /// No world was named and the package has several.
     #[error(
         "package `{package}` defines several worlds, so one must be named; {}",
@@ -93,6 +101,9 @@ pub enum WitError {
         /// Its worlds.
         available: Vec<String>,
     },
+    /// The canonical ABI of a type or function could not be computed.
+    #[error(transparent)]
+    Abi(#[from] crate::abi::AbiError),
     /// The WIT could not be printed back as text.
     #[error("cannot print the WIT of package `{package}`: {message}")]
     Print {

@@ -14,5 +14,5 @@ pub mod names;
 mod print;
 
 pub use error::{Location, WitError};
-pub use load::Wit;
+pub use load::{Features, Wit};
 pub use wit_parser;

@@ -21,18 +21,44 @@ pub struct Wit {
     pub component_world: Option<WorldId>,
 }
 
+/// Which `@unstable(feature = …)` items of the WIT are kept.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Features {
+    /// Feature names to activate.
+    pub enabled: Vec<String>,
+    /// Activate every feature.
+    pub all: bool,
+}
+
+impl Features {
+    fn resolve(&self) -> Resolve {
+        let mut resolve = Resolve {
+            all_features: self.all,
+            ..Resolve::default()
+        };
+        resolve.features.extend(self.enabled.iter().cloned());
+        resolve
+    }
+}
+
 impl Wit {
     /// Loads WIT from `path`: a directory holding a WIT package (with an
     /// optional `deps/` folder of dependencies), a single `.wit` file, or a
-    /// `.wasm` file holding a component or an encoded WIT package.
+    /// `.wasm` (or `.wat`) file holding a component or an encoded WIT
+    /// package. Unstable items are left out; see [`Wit::load_with`].
     pub fn load(path: impl AsRef<Path>) -> Result<Wit, WitError> {
+        Wit::load_with(path, &Features::default())
+    }
+
+    /// [`Wit::load`], keeping the unstable items of the given features.
+    pub fn load_with(path: impl AsRef<Path>, features: &Features) -> Result<Wit, WitError> {
         let path = path.as_ref();
         let io = |source| WitError::Io {
             path: path.to_path_buf(),
             source,
         };
         if std::fs::metadata(path).map_err(io)?.is_dir() {
-            let mut resolve = Resolve::default();
+            let mut resolve = features.resolve();
             return match resolve.push_dir(path) {
                 Ok((package, _sources)) => Ok(Wit::package(resolve, package)),
                 Err(err) => Err(invalid(&resolve, &err)),
@@ -42,16 +68,32 @@ impl Wit {
         if bytes.starts_with(b"\0asm") {
             return Wit::from_binary(&bytes, path);
         }
+        if path.extension().is_some_and(|ext| ext == "wat") {
+            let binary = wat::parse_bytes(&bytes).map_err(|err| WitError::Binary {
+                path: path.to_path_buf(),
+                message: err.to_string(),
+            })?;
+            return Wit::from_binary(&binary, path);
+        }
         let text = String::from_utf8(bytes).map_err(|_| WitError::NotText {
             path: path.to_path_buf(),
         })?;
-        Wit::parse(path, &text)
+        Wit::parse_with(path, &text, features)
     }
 
     /// Parses WIT text; `path` names it in error messages and is not read.
     pub fn parse(path: impl AsRef<Path>, text: &str) -> Result<Wit, WitError> {
+        Wit::parse_with(path, text, &Features::default())
+    }
+
+    /// [`Wit::parse`], keeping the unstable items of the given features.
+    pub fn parse_with(
+        path: impl AsRef<Path>,
+        text: &str,
+        features: &Features,
+    ) -> Result<Wit, WitError> {
         let path = path.as_ref();
-        let mut resolve = Resolve::default();
+        let mut resolve = features.resolve();
         match resolve.push_str(path, text) {
             Ok(package) => Ok(Wit::package(resolve, package)),
             Err(err) => Err(match invalid(&resolve, &err) {
@@ -74,6 +116,13 @@ impl Wit {
                 path: path.to_path_buf(),
             });
         }
+        let binary_error = |message: String| WitError::Binary {
+            path: path.to_path_buf(),
+            message,
+        };
+        wasmparser::Validator::new()
+            .validate_all(bytes)
+            .map_err(|err| binary_error(err.to_string()))?;
         match decode(bytes) {
             Ok(DecodedWasm::WitPackage(resolve, package)) => Ok(Wit::package(resolve, package)),
             Ok(DecodedWasm::Component(resolve, world)) => {
@@ -86,10 +135,7 @@ impl Wit {
                     component_world: Some(world),
                 })
             }
-            Err(err) => Err(WitError::Binary {
-                path: path.to_path_buf(),
-                message: format!("{err:#}"),
-            }),
+            Err(err) => Err(binary_error(format!("{err:#}"))),
         }
     }
 
@@ -123,7 +169,10 @@ impl Wit {
             Some(name) if name.contains(':') => self
                 .resolve
                 .select_world(&[self.package], Some(name))
-                .map_err(|_| self.world_not_found(name)),
+                .map_err(|err| WitError::WorldSelection {
+                    requested: name.to_string(),
+                    reason: format!("{err:#}"),
+                }),
             Some(name) => worlds
                 .get(name)
                 .copied()

@@ -24,12 +24,17 @@ impl Wit {
             }
             None => self.package,
         };
-        let nested: Vec<_> = resolve
+        // Sorted by name, so that the text is the same however the
+        // packages came to be loaded (WIT resolves nested packages in any
+        // order).
+        let mut nested: Vec<_> = resolve
             .packages
             .iter()
-            .map(|(id, _)| id)
-            .filter(|id| *id != main)
+            .filter(|(id, _)| *id != main)
+            .map(|(id, package)| (package.name.to_string(), id))
             .collect();
+        nested.sort();
+        let nested: Vec<_> = nested.into_iter().map(|(_, id)| id).collect();
         let mut printer = WitPrinter::default();
         printer
             .print(&resolve, main, &nested)

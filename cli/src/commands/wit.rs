@@ -4,7 +4,8 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use weft_wit::Wit;
+use weft_wit::abi::{world_report, AbiTable};
+use weft_wit::{Features, Wit};
 
 /// Arguments of `weft wit`.
 #[derive(Debug, clap::Args)]
@@ -16,17 +17,42 @@ pub struct WitArgs {
     /// beside the interfaces of its package.
     #[arg(long, short)]
     world: Option<String>,
+    /// Keep the `@unstable(feature = NAME)` items of these features
+    /// (comma-separated or repeated).
+    #[arg(long, value_delimiter = ',')]
+    features: Vec<String>,
+    /// Keep the unstable items of every feature.
+    #[arg(long)]
+    all_features: bool,
+    /// Instead of the WIT, show the canonical ABI of the world: the size,
+    /// alignment and flat core types of each type, and the core signature
+    /// of each function.
+    #[arg(long)]
+    abi: bool,
 }
 
 impl WitArgs {
     /// Loads the input and prints its WIT to `out`.
     pub fn run(self, out: &mut dyn Write) -> anyhow::Result<()> {
-        let wit = Wit::load(&self.input)?;
+        let features = Features {
+            enabled: self.features,
+            all: self.all_features,
+        };
+        let wit = Wit::load_with(&self.input, &features)?;
         let world = match &self.world {
             Some(name) => Some(wit.world(Some(name))?),
             None => None,
         };
-        let text = wit.to_wit_text(world)?;
+        let text = if self.abi {
+            let world = match world {
+                Some(world) => world,
+                None => wit.world(None)?,
+            };
+            let table = AbiTable::new(&wit.resolve)?;
+            world_report(&wit.resolve, &table, world)?
+        } else {
+            wit.to_wit_text(world)?
+        };
         out.write_all(text.as_bytes())
             .and_then(|()| out.flush())
             .context("cannot write to standard output")?;
