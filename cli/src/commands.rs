@@ -1,5 +1,6 @@
 //! The subcommands.
 
+mod wast;
 mod wit;
 
 use std::io::Write;
@@ -10,6 +11,8 @@ pub enum Command {
     /// Print the resolved WIT of a `.wit` file, a WIT package directory or a
     /// component.
     Wit(wit::WitArgs),
+    /// Run WebAssembly spec test scripts (`.wast`) on weft's runtime.
+    Wast(wast::WastArgs),
 }
 
 impl Command {
@@ -17,6 +20,7 @@ impl Command {
     pub fn run(self, out: &mut dyn Write) -> anyhow::Result<()> {
         match self {
             Command::Wit(args) => args.run(out),
+            Command::Wast(args) => args.run(out),
         }
     }
 }

@@ -1,0 +1,365 @@
+//! Compiling a module: every function body to native code with Cranelift,
+//! in parallel, plus the trampolines of each function type; then one block
+//! of executable memory with calls between functions patched in.
+
+mod env;
+mod trampolines;
+mod translate;
+
+use std::sync::Arc;
+
+use cranelift_codegen::binemit::Reloc;
+use cranelift_codegen::control::ControlPlane;
+use cranelift_codegen::ir::{self, ExternalName, UserFuncName};
+use cranelift_codegen::isa::{OwnedTargetIsa, TargetIsa};
+use cranelift_codegen::settings::{self, Configurable};
+use cranelift_codegen::{Context, FinalizedRelocTarget};
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
+use wasmparser::{BinaryReader, FunctionBody};
+
+use crate::error::Error;
+use crate::module::info::ModuleInfo;
+use crate::vm::code_memory::{register_code, CodeMemory, CodeRegistration, TrapTable};
+use crate::vm::offsets::VMOffsets;
+
+/// Builds the host's target ISA with the settings weft's code relies on.
+pub fn host_isa() -> Result<OwnedTargetIsa, Error> {
+    let mut flags = settings::builder();
+    let set = |flags: &mut settings::Builder, name: &str, value: &str| {
+        flags
+            .set(name, value)
+            .map_err(|e| Error::unsupported(format!("cranelift setting {name}: {e}")))
+    };
+    set(&mut flags, "opt_level", "speed")?;
+    // Frame pointers make wasm backtraces a walk up the frame chain.
+    set(&mut flags, "preserve_frame_pointers", "true")?;
+    set(&mut flags, "enable_multi_ret_implicit_sret", "true")?;
+    // Wasm semantics already rule out what the verifier would catch; it
+    // costs time on every function.
+    set(&mut flags, "enable_verifier", "false")?;
+    let builder = cranelift_native::builder()
+        .map_err(|e| Error::unsupported(format!("this host's architecture: {e}")))?;
+    builder
+        .finish(settings::Flags::new(flags))
+        .map_err(|e| Error::unsupported(format!("this host's architecture: {e}")))
+}
+
+/// Where one compiled function lies in the code block.
+#[derive(Debug, Clone, Copy)]
+pub struct FuncLocation {
+    /// Offset from the start of the code block.
+    pub start: usize,
+    /// Length in bytes.
+    pub len: usize,
+}
+
+/// A module's compiled code, mapped executable and registered with the
+/// trap handler.
+pub struct CompiledCode {
+    code: CodeMemory,
+    _registration: CodeRegistration,
+    /// Every defined function, in order.
+    pub funcs: Vec<FuncLocation>,
+    /// Host-to-wasm trampoline of each type index.
+    pub array_calls: Vec<FuncLocation>,
+    /// Wasm-to-host trampoline of each type index.
+    pub host_calls: Vec<FuncLocation>,
+}
+
+impl std::fmt::Debug for CompiledCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CompiledCode")
+            .field("len", &self.code.len())
+            .field("funcs", &self.funcs.len())
+            .finish()
+    }
+}
+
+impl CompiledCode {
+    /// Address of a location in the code.
+    pub fn address(&self, location: FuncLocation) -> usize {
+        self.code.as_ptr() as usize + location.start
+    }
+
+    /// Finds the defined function whose code holds `pc`, and the offset
+    /// of `pc` in it.
+    pub fn func_at(&self, pc: usize) -> Option<(u32, usize)> {
+        let offset = pc.checked_sub(self.code.as_ptr() as usize)?;
+        let i = self
+            .funcs
+            .partition_point(|f| f.start <= offset)
+            .checked_sub(1)?;
+        let func = self.funcs[i];
+        (offset < func.start + func.len).then(|| (i as u32, offset - func.start))
+    }
+}
+
+/// One compiled function before placement.
+struct Compiled {
+    code: Vec<u8>,
+    traps: Vec<(u32, u8)>,
+    /// (offset, kind, callee function index, addend)
+    calls: Vec<(u32, Reloc, u32, i64)>,
+}
+
+fn compile_function(
+    isa: &dyn TargetIsa,
+    ctx: &mut Context,
+    func_index: u32,
+) -> Result<Compiled, Error> {
+    let names: Vec<u32> = ctx
+        .func
+        .params
+        .user_named_funcs()
+        .values()
+        .map(|name| name.index)
+        .collect();
+    let compiled = ctx
+        .compile(isa, &mut ControlPlane::default())
+        .map_err(|e| Error::Compile {
+            func: func_index,
+            message: format!("{:?}", e.inner),
+        })?;
+    let code = compiled.code_buffer().to_vec();
+    let traps = compiled
+        .buffer
+        .traps()
+        .iter()
+        .map(|t| (t.offset, t.code.as_raw().get()))
+        .collect();
+    let mut calls = Vec::new();
+    for reloc in compiled.buffer.relocs() {
+        let FinalizedRelocTarget::ExternalName(ExternalName::User(name)) = reloc.target else {
+            return Err(Error::Compile {
+                func: func_index,
+                message: format!("unexpected relocation {reloc:?}"),
+            });
+        };
+        let callee = names[name.as_u32() as usize];
+        calls.push((reloc.offset, reloc.kind, callee, reloc.addend));
+    }
+    Ok(Compiled { code, traps, calls })
+}
+
+fn translate_function(
+    isa: &dyn TargetIsa,
+    info: &ModuleInfo,
+    offsets: VMOffsets,
+    wasm: &[u8],
+    defined_index: u32,
+    builder_ctx: &mut FunctionBuilderContext,
+) -> Result<Compiled, Error> {
+    let func_index = info.imported_funcs + defined_index;
+    let ty = info.func_type(func_index);
+    let call_conv = isa.default_call_conv();
+    let mut func = ir::Function::with_name_signature(
+        UserFuncName::user(0, func_index),
+        env::wasm_signature(ty, call_conv),
+    );
+    // The stack limit lives in the store context: vmctx -> store -> limit.
+    let vmctx = func.create_global_value(ir::GlobalValueData::VMContext);
+    let readonly = func.dfg.mem_flags.insert(env::readonly()).expect("flags");
+    let trusted = func.dfg.mem_flags.insert(env::trusted()).expect("flags");
+    let store = func.create_global_value(ir::GlobalValueData::Load {
+        base: vmctx,
+        offset: (offsets.store_context() as i32).into(),
+        global_type: ir::types::I64,
+        flags: readonly,
+    });
+    let limit = func.create_global_value(ir::GlobalValueData::Load {
+        base: store,
+        offset: crate::vm::offsets::store_context::STACK_LIMIT.into(),
+        global_type: ir::types::I64,
+        flags: trusted,
+    });
+    func.stack_limit = Some(limit);
+
+    let body_range = &info.bodies[defined_index as usize].range;
+    let body = FunctionBody::new(BinaryReader::new(
+        &wasm[body_range.clone()],
+        body_range.start as u64,
+    ));
+    let env = env::FuncEnv {
+        info,
+        offsets,
+        call_conv,
+        frontend_config: isa.frontend_config(),
+    };
+    let builder = FunctionBuilder::new(&mut func, builder_ctx);
+    translate::Translator::new(&env, builder, func_index).translate(ty, &body)?;
+    let mut ctx = Context::for_function(func);
+    compile_function(isa, &mut ctx, func_index)
+}
+
+fn trampoline(
+    isa: &dyn TargetIsa,
+    ty: &crate::types::FuncType,
+    build: fn(&mut ir::Function, &crate::types::FuncType, &dyn TargetIsa),
+    sig: ir::Signature,
+) -> Result<Compiled, Error> {
+    let mut func = ir::Function::with_name_signature(UserFuncName::default(), sig);
+    build(&mut func, ty, isa);
+    let mut ctx = Context::for_function(func);
+    compile_function(isa, &mut ctx, u32::MAX)
+}
+
+/// Compiles every function of a module and its trampolines.
+pub fn compile(
+    isa: &dyn TargetIsa,
+    info: &ModuleInfo,
+    wasm: &[u8],
+    parallel: bool,
+) -> Result<CompiledCode, Error> {
+    let offsets = vmoffsets(info);
+    let defined = info.defined_funcs();
+    let threads = if parallel {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        1
+    }
+    .min(defined.max(1) as usize);
+    let mut results: Vec<Option<Result<Compiled, Error>>> = (0..defined).map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let chunks: Vec<_> = results
+            .chunks_mut(defined.div_ceil(threads as u32).max(1) as usize)
+            .enumerate()
+            .collect();
+        let chunk_len = defined.div_ceil(threads as u32).max(1);
+        for (chunk_index, chunk) in chunks {
+            scope.spawn(move || {
+                let mut builder_ctx = FunctionBuilderContext::new();
+                for (i, slot) in chunk.iter_mut().enumerate() {
+                    let index = chunk_index as u32 * chunk_len + i as u32;
+                    *slot = Some(translate_function(
+                        isa,
+                        info,
+                        offsets,
+                        wasm,
+                        index,
+                        &mut builder_ctx,
+                    ));
+                }
+            });
+        }
+    });
+    let funcs: Vec<Compiled> = results
+        .into_iter()
+        .map(|r| r.expect("every function compiled"))
+        .collect::<Result<_, _>>()?;
+
+    let call_conv = isa.default_call_conv();
+    let mut array_calls = Vec::new();
+    let mut host_calls = Vec::new();
+    for ty in &info.types {
+        array_calls.push(trampoline(
+            isa,
+            ty,
+            trampolines::array_call,
+            trampolines::array_call_signature(call_conv),
+        )?);
+        host_calls.push(trampoline(
+            isa,
+            ty,
+            trampolines::host_call,
+            env::wasm_signature(ty, call_conv),
+        )?);
+    }
+    link(info.imported_funcs, funcs, array_calls, host_calls)
+}
+
+/// The vmctx layout of a module.
+pub fn vmoffsets(info: &ModuleInfo) -> VMOffsets {
+    VMOffsets::new(
+        info.memories.len() as u32,
+        info.globals.len() as u32,
+        info.tables.len() as u32,
+        info.funcs.len() as u32,
+        info.imported_funcs,
+    )
+}
+
+/// Lays the compiled functions out in one block, patches calls between
+/// them, maps the block executable and registers its trap sites.
+fn link(
+    imported_funcs: u32,
+    funcs: Vec<Compiled>,
+    array_calls: Vec<Compiled>,
+    host_calls: Vec<Compiled>,
+) -> Result<CompiledCode, Error> {
+    let mut bytes = Vec::new();
+    let mut traps = Vec::new();
+    let mut place = |compiled: &Compiled, bytes: &mut Vec<u8>| {
+        while !bytes.len().is_multiple_of(16) {
+            bytes.push(0xcc);
+        }
+        let start = bytes.len();
+        bytes.extend_from_slice(&compiled.code);
+        traps.extend(
+            compiled
+                .traps
+                .iter()
+                .map(|(offset, code)| (start as u32 + offset, *code)),
+        );
+        FuncLocation {
+            start,
+            len: compiled.code.len(),
+        }
+    };
+    let func_locations: Vec<FuncLocation> = funcs.iter().map(|f| place(f, &mut bytes)).collect();
+    let array_locations = array_calls.iter().map(|f| place(f, &mut bytes)).collect();
+    let host_locations = host_calls.iter().map(|f| place(f, &mut bytes)).collect();
+
+    // A call names its callee by function index; defined functions
+    // follow the imports.
+    for (func, location) in funcs.iter().zip(&func_locations) {
+        for &(offset, kind, callee, addend) in &func.calls {
+            let site = location.start + offset as usize;
+            let target = callee
+                .checked_sub(imported_funcs)
+                .and_then(|defined| func_locations.get(defined as usize))
+                .ok_or_else(|| Error::unsupported("call to a function without code"))?
+                .start;
+            patch_call(&mut bytes, site, target, kind, addend)?;
+        }
+    }
+    if bytes.is_empty() {
+        // A module without functions or types still gets a (trapping)
+        // byte, so that its code range is never empty.
+        bytes.push(0xcc);
+    }
+    let code = CodeMemory::new(&bytes)?;
+    let registration = register_code(code.range(), Arc::new(TrapTable::new(traps)));
+    Ok(CompiledCode {
+        code,
+        _registration: registration,
+        funcs: func_locations,
+        array_calls: array_locations,
+        host_calls: host_locations,
+    })
+}
+
+fn patch_call(
+    bytes: &mut [u8],
+    site: usize,
+    target: usize,
+    kind: Reloc,
+    addend: i64,
+) -> Result<(), Error> {
+    match kind {
+        Reloc::X86CallPCRel4 | Reloc::X86PCRel4 => {
+            let delta = target as i64 - site as i64 + addend;
+            let delta = i32::try_from(delta).map_err(|_| Error::unsupported("code over 2 GiB"))?;
+            bytes[site..site + 4].copy_from_slice(&delta.to_le_bytes());
+        }
+        Reloc::Arm64Call => {
+            let delta = (target as i64 - site as i64 + addend) >> 2;
+            let insn = u32::from_le_bytes(bytes[site..site + 4].try_into().expect("4 bytes"));
+            let insn = (insn & 0xfc00_0000) | (delta as u32 & 0x03ff_ffff);
+            bytes[site..site + 4].copy_from_slice(&insn.to_le_bytes());
+        }
+        other => {
+            return Err(Error::unsupported(format!("relocation {other:?}")));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,141 @@
+//! The engine: the compiler for this host, its settings, and what all
+//! stores share (function type ids, the epoch counter, host trampolines).
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use cranelift_codegen::isa::OwnedTargetIsa;
+
+use crate::compile::{self, CompiledCode};
+use crate::error::Error;
+use crate::module::info::ModuleInfo;
+use crate::types::FuncType;
+
+/// Settings of an [`Engine`].
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Bytes of native stack wasm may use before "call stack exhausted".
+    pub max_wasm_stack: usize,
+    /// The most bytes of linear memory one store may hold (`None`: no limit).
+    pub memory_limit: Option<usize>,
+    /// Compile a module's functions on several threads.
+    pub parallel_compilation: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            max_wasm_stack: 512 * 1024,
+            memory_limit: None,
+            parallel_compilation: true,
+        }
+    }
+}
+
+/// Compiles modules and holds what every store of it shares. Cheap to
+/// clone.
+#[derive(Clone)]
+pub struct Engine {
+    inner: Arc<EngineInner>,
+}
+
+struct EngineInner {
+    config: Config,
+    isa: OwnedTargetIsa,
+    types: Mutex<TypeRegistry>,
+    epoch: AtomicU64,
+    host_trampolines: Mutex<HashMap<FuncType, Arc<CompiledCode>>>,
+}
+
+#[derive(Default)]
+struct TypeRegistry {
+    ids: HashMap<FuncType, u32>,
+    types: Vec<FuncType>,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("config", &self.inner.config)
+            .finish()
+    }
+}
+
+impl Engine {
+    /// An engine for this host with `config`.
+    pub fn new(config: &Config) -> Result<Engine, Error> {
+        crate::vm::traps::init();
+        Ok(Engine {
+            inner: Arc::new(EngineInner {
+                config: config.clone(),
+                isa: compile::host_isa()?,
+                types: Mutex::default(),
+                epoch: AtomicU64::new(0),
+                host_trampolines: Mutex::default(),
+            }),
+        })
+    }
+
+    /// The engine's settings.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    pub(crate) fn isa(&self) -> &dyn cranelift_codegen::isa::TargetIsa {
+        &*self.inner.isa
+    }
+
+    /// Advances the epoch (for epoch interruption).
+    pub fn increment_epoch(&self) {
+        self.inner.epoch.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn epoch_counter(&self) -> *const AtomicU64 {
+        &self.inner.epoch
+    }
+
+    /// The engine-wide id of a function type: equal types, equal ids.
+    pub(crate) fn type_id(&self, ty: &FuncType) -> u32 {
+        let mut registry = self.inner.types.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(id) = registry.ids.get(ty) {
+            return *id;
+        }
+        let id = registry.types.len() as u32;
+        registry.types.push(ty.clone());
+        registry.ids.insert(ty.clone(), id);
+        id
+    }
+
+    /// The function type of an id from [`Engine::type_id`].
+    pub(crate) fn type_of_id(&self, id: u32) -> Option<FuncType> {
+        let registry = self.inner.types.lock().unwrap_or_else(|e| e.into_inner());
+        registry.types.get(id as usize).cloned()
+    }
+
+    /// The trampolines for host functions of type `ty`: compiled once per
+    /// engine and type.
+    pub(crate) fn host_trampolines(&self, ty: &FuncType) -> Result<Arc<CompiledCode>, Error> {
+        let mut cache = self
+            .inner
+            .host_trampolines
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if let Some(code) = cache.get(ty) {
+            return Ok(code.clone());
+        }
+        let info = ModuleInfo {
+            types: vec![ty.clone()],
+            ..ModuleInfo::default()
+        };
+        let code = Arc::new(compile::compile(self.isa(), &info, &[], false)?);
+        cache.insert(ty.clone(), code.clone());
+        Ok(code)
+    }
+}
+
+impl Default for Engine {
+    fn default() -> Self {
+        Engine::new(&Config::default()).expect("the host architecture is supported")
+    }
+}

@@ -1,0 +1,238 @@
+//! Stores: everything instances create lives here, and dies with it.
+//! Handles (`Func`, `Memory`, …) are a store id and an index, so a handle
+//! used with the wrong store is caught instead of trusted.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use crate::compile::CompiledCode;
+use crate::engine::Engine;
+use crate::error::Error;
+use crate::func::{Func, HostFuncData};
+use crate::instance::Extern;
+use crate::module::Module;
+use crate::trap::{FrameInfo, Trap, TrapKind};
+use crate::types::{FuncType, GlobalType, MemoryType};
+use crate::vm::instance::{InstanceData, TableData, VMFuncRef, VMGlobal, VMStoreContext};
+use crate::vm::linear_memory::LinearMemory;
+use crate::vm::traps::TrapRecord;
+
+static NEXT_STORE_ID: AtomicU64 = AtomicU64::new(1);
+
+/// A store of WebAssembly state with host data `T`.
+pub struct Store<T> {
+    pub(crate) inner: Box<StoreInner>,
+    data: T,
+}
+
+/// A function known to a store.
+pub(crate) struct FuncData {
+    pub funcref: *const VMFuncRef,
+    pub ty: FuncType,
+}
+
+/// The store's state, apart from the host data. Entities are boxed so
+/// their addresses stay put: compiled code and vmctx blocks point at them.
+#[allow(clippy::vec_box)]
+pub(crate) struct StoreInner {
+    pub id: u64,
+    pub engine: Engine,
+    pub ctx: Box<VMStoreContext>,
+    pub instances: Vec<Box<InstanceData>>,
+    pub instance_exports: Vec<Vec<(String, Extern)>>,
+    pub funcs: Vec<FuncData>,
+    pub funcref_index: HashMap<usize, u32>,
+    pub host_funcs: Vec<Box<HostFuncData>>,
+    pub host_funcrefs: Vec<Box<VMFuncRef>>,
+    pub host_code: Vec<Arc<CompiledCode>>,
+    pub globals: Vec<(Box<VMGlobal>, GlobalType)>,
+    pub tables: Vec<Box<TableData>>,
+    pub memories: Vec<(Box<LinearMemory>, MemoryType)>,
+    /// Nesting of host-to-wasm calls on this store.
+    pub depth: u32,
+}
+
+impl<T> Store<T> {
+    /// An empty store for `engine`, holding `data`.
+    pub fn new(engine: &Engine, data: T) -> Store<T> {
+        Store {
+            inner: Box::new(StoreInner {
+                id: NEXT_STORE_ID.fetch_add(1, Ordering::Relaxed),
+                engine: engine.clone(),
+                ctx: Box::new(VMStoreContext {
+                    stack_limit: usize::MAX,
+                    fuel: i64::MAX,
+                    epoch_deadline: u64::MAX,
+                    epoch_counter: engine.epoch_counter(),
+                }),
+                instances: Vec::new(),
+                instance_exports: Vec::new(),
+                funcs: Vec::new(),
+                funcref_index: HashMap::new(),
+                host_funcs: Vec::new(),
+                host_funcrefs: Vec::new(),
+                host_code: Vec::new(),
+                globals: Vec::new(),
+                tables: Vec::new(),
+                memories: Vec::new(),
+                depth: 0,
+            }),
+            data,
+        }
+    }
+
+    /// The host data.
+    pub fn data(&self) -> &T {
+        &self.data
+    }
+
+    /// The host data, to change.
+    pub fn data_mut(&mut self) -> &mut T {
+        &mut self.data
+    }
+
+    /// The engine.
+    pub fn engine(&self) -> &Engine {
+        &self.inner.engine
+    }
+}
+
+impl StoreInner {
+    /// Checks that a handle belongs to this store.
+    pub fn check(&self, store_id: u64, what: &str) -> Result<(), Error> {
+        if store_id == self.id {
+            Ok(())
+        } else {
+            Err(Error::Type {
+                message: format!("{what} belongs to another store"),
+            })
+        }
+    }
+
+    /// Registers a function by its `VMFuncRef`, once.
+    pub fn add_func(&mut self, funcref: *const VMFuncRef, ty: FuncType) -> Func {
+        if let Some(index) = self.funcref_index.get(&(funcref as usize)) {
+            return Func::from_parts(self.id, *index);
+        }
+        let index = self.funcs.len() as u32;
+        self.funcs.push(FuncData { funcref, ty });
+        self.funcref_index.insert(funcref as usize, index);
+        Func::from_parts(self.id, index)
+    }
+
+    /// The `VMFuncRef` address of `func`.
+    pub fn funcref_of(&self, func: Func) -> Result<usize, Error> {
+        self.check(func.store_id(), "function")?;
+        Ok(self.funcs[func.index() as usize].funcref as usize)
+    }
+
+    /// The function a non-null funcref value refers to.
+    pub fn func_of_funcref(&mut self, funcref: usize) -> Option<Func> {
+        if funcref == 0 {
+            return None;
+        }
+        if let Some(index) = self.funcref_index.get(&funcref) {
+            return Some(Func::from_parts(self.id, *index));
+        }
+        // SAFETY: non-null funcref values are addresses of live VMFuncRefs
+        // of this store's instances or host functions.
+        let type_id = unsafe { (*(funcref as *const VMFuncRef)).type_id };
+        let ty = self.engine.type_of_id(type_id)?;
+        Some(self.add_func(funcref as *const VMFuncRef, ty))
+    }
+
+    /// Turns a caught fault into a [`Trap`] with its kind and backtrace.
+    pub fn trap_from_record(&self, record: TrapRecord) -> Trap {
+        let code = record
+            .trap_code
+            .and_then(std::num::NonZeroU8::new)
+            .map(cranelift_codegen::ir::TrapCode::from_raw);
+        let kind = match code {
+            Some(crate::trap::codes::LIBCALL) => crate::vm::builtins::take_pending_trap()
+                .unwrap_or_else(|| TrapKind::Host("a runtime call failed".into())),
+            Some(code) => crate::trap::kind_of_code(code)
+                .unwrap_or_else(|| TrapKind::Host(format!("unknown trap code {code:?}"))),
+            None => TrapKind::MemoryOutOfBounds,
+        };
+        Trap {
+            kind,
+            backtrace: self.backtrace(record.pc, record.fp),
+        }
+    }
+
+    /// Finds the module and defined function whose code holds `pc`.
+    fn frame_at(&self, pc: usize) -> Option<FrameInfo> {
+        self.instances.iter().find_map(|instance| {
+            let module = &instance.module;
+            let (defined, offset) = module.code().func_at(pc)?;
+            let func_index = module.info().imported_funcs + defined;
+            Some(FrameInfo {
+                module: module.name().map(str::to_string),
+                func_index,
+                func_name: module.info().func_names.get(&func_index).cloned(),
+                code_offset: offset,
+            })
+        })
+    }
+
+    /// Walks the frame-pointer chain from a trap up to the entry.
+    fn backtrace(&self, pc: usize, fp: usize) -> Vec<FrameInfo> {
+        let mut frames = Vec::new();
+        let Some(first) = self.frame_at(pc) else {
+            return frames;
+        };
+        frames.push(first);
+        let mut fp = fp;
+        while fp != 0 && frames.len() < 1000 {
+            // SAFETY: `fp` is the frame pointer of a wasm frame (compiled
+            // with frame pointers preserved): [fp] is the caller's frame
+            // pointer and [fp + 8] the return address.
+            let (next_fp, return_address) =
+                unsafe { (*(fp as *const usize), *((fp + 8) as *const usize)) };
+            match self.frame_at(return_address) {
+                Some(frame) => frames.push(frame),
+                None => break,
+            }
+            fp = next_fp;
+        }
+        frames
+    }
+
+    /// Calls a function through its array trampoline with values in
+    /// `slots`, catching traps.
+    pub fn call_raw(&mut self, funcref: *const VMFuncRef, slots: &mut [u128]) -> Result<(), Trap> {
+        // SAFETY: `funcref` belongs to this store (checked by the caller).
+        let func = unsafe { *funcref };
+        if self.depth == 0 {
+            let sp = crate::vm::traps::current_stack_pointer();
+            self.ctx.stack_limit = sp.saturating_sub(self.engine.config().max_wasm_stack);
+        }
+        self.depth += 1;
+        let slots_ptr = slots.as_mut_ptr();
+        // SAFETY: `array_call` is the trampoline for the function's type;
+        // `slots` has room for its parameters and results. Only compiled
+        // code runs between the trap handler's setjmp and a fault.
+        let result = unsafe {
+            crate::vm::traps::catch_traps(|| {
+                let trampoline: unsafe extern "C" fn(usize, usize, *mut u128) =
+                    std::mem::transmute(func.array_call);
+                trampoline(func.code, func.vmctx, slots_ptr);
+            })
+        };
+        self.depth -= 1;
+        result.map_err(|record| self.trap_from_record(record))
+    }
+}
+
+impl Module {
+    /// Whether `module`'s code belongs to this store's instances (for
+    /// backtraces); used by tests.
+    pub fn is_instantiated_in<T>(&self, store: &Store<T>) -> bool {
+        store
+            .inner
+            .instances
+            .iter()
+            .any(|i| Module::same(&i.module, self))
+    }
+}

@@ -1,0 +1,300 @@
+//! Runtime library functions that compiled code calls for what is not
+//! worth inlining: growing, filling, copying and initialising memories and
+//! tables, and dropping segments.
+//!
+//! Each takes the caller's vmctx first. A function that can fail records
+//! the trap kind in a thread-local and returns non-zero; the compiled code
+//! then traps with `codes::LIBCALL`, and the trap handler reads the kind
+//! back. No Rust frame is ever unwound by a trap.
+
+use std::cell::RefCell;
+
+use cranelift_codegen::ir::{types, Type};
+
+use super::instance::InstanceData;
+use crate::trap::TrapKind;
+
+thread_local! {
+    static PENDING: RefCell<Option<TrapKind>> = const { RefCell::new(None) };
+}
+
+/// Records why the current library call or host function failed.
+pub fn set_pending_trap(kind: TrapKind) {
+    PENDING.with(|p| *p.borrow_mut() = Some(kind));
+}
+
+/// Takes the reason recorded by [`set_pending_trap`].
+pub fn take_pending_trap() -> Option<TrapKind> {
+    PENDING.with(|p| p.borrow_mut().take())
+}
+
+/// The library functions, in the order of [`BUILTINS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Builtin {
+    /// `(mem, delta) -> old pages or -1`.
+    MemoryGrow,
+    /// `(mem, dst, val, len) -> status`.
+    MemoryFill,
+    /// `(dst mem, src mem, dst, src, len) -> status`.
+    MemoryCopy,
+    /// `(mem, segment, dst, src, len) -> status`.
+    MemoryInit,
+    /// `(segment)`.
+    DataDrop,
+    /// `(table, init, delta) -> old size or -1`.
+    TableGrow,
+    /// `(table, dst, val, len) -> status`.
+    TableFill,
+    /// `(dst table, src table, dst, src, len) -> status`.
+    TableCopy,
+    /// `(table, segment, dst, src, len) -> status`.
+    TableInit,
+    /// `(segment)`.
+    ElemDrop,
+}
+
+impl Builtin {
+    /// Parameter types after the vmctx.
+    pub fn params(self) -> &'static [Type] {
+        use types::{I32, I64};
+        match self {
+            Builtin::MemoryGrow => &[I32, I32],
+            Builtin::MemoryFill => &[I32, I32, I32, I32],
+            Builtin::MemoryCopy | Builtin::MemoryInit => &[I32, I32, I32, I32, I32],
+            Builtin::DataDrop | Builtin::ElemDrop => &[I32],
+            Builtin::TableGrow => &[I32, I64, I32],
+            Builtin::TableFill => &[I32, I32, I64, I32],
+            Builtin::TableCopy | Builtin::TableInit => &[I32, I32, I32, I32, I32],
+        }
+    }
+
+    /// Result types.
+    pub fn results(self) -> &'static [Type] {
+        match self {
+            Builtin::DataDrop | Builtin::ElemDrop => &[],
+            _ => &[types::I32],
+        }
+    }
+
+    /// Offset of this function's pointer in [`BUILTINS`].
+    pub fn offset(self) -> i32 {
+        self as i32 * 8
+    }
+}
+
+/// The table whose address every vmctx holds: one function pointer per
+/// [`Builtin`], in order.
+#[repr(C)]
+pub struct Builtins {
+    memory_grow: unsafe extern "C" fn(*mut u8, u32, u32) -> u32,
+    memory_fill: unsafe extern "C" fn(*mut u8, u32, u32, u32, u32) -> u32,
+    memory_copy: unsafe extern "C" fn(*mut u8, u32, u32, u32, u32, u32) -> u32,
+    memory_init: unsafe extern "C" fn(*mut u8, u32, u32, u32, u32, u32) -> u32,
+    data_drop: unsafe extern "C" fn(*mut u8, u32),
+    table_grow: unsafe extern "C" fn(*mut u8, u32, u64, u32) -> u32,
+    table_fill: unsafe extern "C" fn(*mut u8, u32, u32, u64, u32) -> u32,
+    table_copy: unsafe extern "C" fn(*mut u8, u32, u32, u32, u32, u32) -> u32,
+    table_init: unsafe extern "C" fn(*mut u8, u32, u32, u32, u32, u32) -> u32,
+    elem_drop: unsafe extern "C" fn(*mut u8, u32),
+}
+
+/// The library functions.
+pub static BUILTINS: Builtins = Builtins {
+    memory_grow,
+    memory_fill,
+    memory_copy,
+    memory_init,
+    data_drop,
+    table_grow,
+    table_fill,
+    table_copy,
+    table_init,
+    elem_drop,
+};
+
+/// Runs a library call body, turning a panic (a bug) into a trap instead
+/// of unwinding into compiled code.
+fn guarded(body: impl FnOnce() -> Result<u32, TrapKind>) -> u32 {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(body)) {
+        Ok(Ok(value)) => value,
+        Ok(Err(kind)) => {
+            set_pending_trap(kind);
+            1
+        }
+        Err(_) => {
+            set_pending_trap(TrapKind::Host(
+                "internal error in a runtime library call".into(),
+            ));
+            1
+        }
+    }
+}
+
+/// # Safety
+///
+/// `vmctx` must be the vmctx of a live instance.
+unsafe fn instance<'a>(vmctx: *mut u8) -> &'a mut InstanceData {
+    // SAFETY: the caller passes a live vmctx, whose instance field points
+    // at its `InstanceData`, owned by the store for as long as code runs.
+    unsafe { InstanceData::from_vmctx(vmctx) }
+}
+
+unsafe extern "C" fn memory_grow(vmctx: *mut u8, mem: u32, delta: u32) -> u32 {
+    // SAFETY: called by compiled code with its own vmctx.
+    let instance = unsafe { instance(vmctx) };
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        instance.memory_mut(mem).grow(delta)
+    })) {
+        Ok(Some(old)) => old,
+        _ => u32::MAX,
+    }
+}
+
+unsafe extern "C" fn memory_fill(vmctx: *mut u8, mem: u32, dst: u32, val: u32, len: u32) -> u32 {
+    // SAFETY: called by compiled code with its own vmctx.
+    let instance = unsafe { instance(vmctx) };
+    guarded(|| {
+        let data = instance.memory_mut(mem).data_mut();
+        let range = checked_range(dst, len, data.len(), TrapKind::MemoryOutOfBounds)?;
+        data[range].fill(val as u8);
+        Ok(0)
+    })
+}
+
+unsafe extern "C" fn memory_copy(
+    vmctx: *mut u8,
+    dst_mem: u32,
+    src_mem: u32,
+    dst: u32,
+    src: u32,
+    len: u32,
+) -> u32 {
+    // SAFETY: called by compiled code with its own vmctx.
+    let instance = unsafe { instance(vmctx) };
+    guarded(|| {
+        let src_len = instance.memory_mut(src_mem).data().len();
+        let dst_len = instance.memory_mut(dst_mem).data().len();
+        let src_range = checked_range(src, len, src_len, TrapKind::MemoryOutOfBounds)?;
+        let dst_range = checked_range(dst, len, dst_len, TrapKind::MemoryOutOfBounds)?;
+        if dst_mem == src_mem {
+            instance
+                .memory_mut(dst_mem)
+                .data_mut()
+                .copy_within(src_range, dst_range.start);
+        } else {
+            let bytes = instance.memory_mut(src_mem).data()[src_range].to_vec();
+            instance.memory_mut(dst_mem).data_mut()[dst_range].copy_from_slice(&bytes);
+        }
+        Ok(0)
+    })
+}
+
+unsafe extern "C" fn memory_init(
+    vmctx: *mut u8,
+    mem: u32,
+    segment: u32,
+    dst: u32,
+    src: u32,
+    len: u32,
+) -> u32 {
+    // SAFETY: called by compiled code with its own vmctx.
+    let instance = unsafe { instance(vmctx) };
+    guarded(|| {
+        instance
+            .memory_init(mem, segment, dst, src, len)
+            .map(|()| 0)
+    })
+}
+
+unsafe extern "C" fn data_drop(vmctx: *mut u8, segment: u32) {
+    // SAFETY: called by compiled code with its own vmctx.
+    let instance = unsafe { instance(vmctx) };
+    instance.drop_data(segment);
+}
+
+unsafe extern "C" fn table_grow(vmctx: *mut u8, table: u32, init: u64, delta: u32) -> u32 {
+    // SAFETY: called by compiled code with its own vmctx.
+    let instance = unsafe { instance(vmctx) };
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        instance.table_mut(table).grow(delta, init as usize)
+    })) {
+        Ok(Some(old)) => old,
+        _ => u32::MAX,
+    }
+}
+
+unsafe extern "C" fn table_fill(vmctx: *mut u8, table: u32, dst: u32, val: u64, len: u32) -> u32 {
+    // SAFETY: called by compiled code with its own vmctx.
+    let instance = unsafe { instance(vmctx) };
+    guarded(|| {
+        let elements = instance.table_mut(table).elements_mut();
+        let range = checked_range(dst, len, elements.len(), TrapKind::TableOutOfBounds)?;
+        elements[range].fill(val as usize);
+        Ok(0)
+    })
+}
+
+unsafe extern "C" fn table_copy(
+    vmctx: *mut u8,
+    dst_table: u32,
+    src_table: u32,
+    dst: u32,
+    src: u32,
+    len: u32,
+) -> u32 {
+    // SAFETY: called by compiled code with its own vmctx.
+    let instance = unsafe { instance(vmctx) };
+    guarded(|| {
+        let src_len = instance.table_mut(src_table).elements_mut().len();
+        let dst_len = instance.table_mut(dst_table).elements_mut().len();
+        let src_range = checked_range(src, len, src_len, TrapKind::TableOutOfBounds)?;
+        let dst_range = checked_range(dst, len, dst_len, TrapKind::TableOutOfBounds)?;
+        if dst_table == src_table {
+            instance
+                .table_mut(dst_table)
+                .elements_mut()
+                .copy_within(src_range, dst_range.start);
+        } else {
+            let items = instance.table_mut(src_table).elements_mut()[src_range].to_vec();
+            instance.table_mut(dst_table).elements_mut()[dst_range].copy_from_slice(&items);
+        }
+        Ok(0)
+    })
+}
+
+unsafe extern "C" fn table_init(
+    vmctx: *mut u8,
+    table: u32,
+    segment: u32,
+    dst: u32,
+    src: u32,
+    len: u32,
+) -> u32 {
+    // SAFETY: called by compiled code with its own vmctx.
+    let instance = unsafe { instance(vmctx) };
+    guarded(|| {
+        instance
+            .table_init(table, segment, dst, src, len)
+            .map(|()| 0)
+    })
+}
+
+unsafe extern "C" fn elem_drop(vmctx: *mut u8, segment: u32) {
+    // SAFETY: called by compiled code with its own vmctx.
+    let instance = unsafe { instance(vmctx) };
+    instance.drop_elements(segment);
+}
+
+/// `start..start + len` if it lies within `0..bound`, else `kind`.
+pub fn checked_range(
+    start: u32,
+    len: u32,
+    bound: usize,
+    kind: TrapKind,
+) -> Result<std::ops::Range<usize>, TrapKind> {
+    let end = start as usize + len as usize;
+    if end > bound {
+        return Err(kind);
+    }
+    Ok(start as usize..end)
+}
