@@ -21,6 +21,12 @@ pub struct Config {
     pub memory_limit: Option<usize>,
     /// Compile a module's functions on several threads.
     pub parallel_compilation: bool,
+    /// Count executed operators against a store's fuel
+    /// ([`crate::Store::set_fuel`]).
+    pub consume_fuel: bool,
+    /// Check the engine's epoch at function entries and loop headers
+    /// ([`crate::Store::set_epoch_deadline`], [`Engine::increment_epoch`]).
+    pub epoch_interruption: bool,
 }
 
 impl Default for Config {
@@ -29,6 +35,8 @@ impl Default for Config {
             max_wasm_stack: 512 * 1024,
             memory_limit: None,
             parallel_compilation: true,
+            consume_fuel: false,
+            epoch_interruption: false,
         }
     }
 }
@@ -91,6 +99,11 @@ impl Engine {
         self.inner.epoch.fetch_add(1, Ordering::Relaxed);
     }
 
+    /// The current epoch.
+    pub fn current_epoch(&self) -> u64 {
+        self.inner.epoch.load(Ordering::Relaxed)
+    }
+
     pub(crate) fn epoch_counter(&self) -> *const AtomicU64 {
         &self.inner.epoch
     }
@@ -128,7 +141,7 @@ impl Engine {
             types: vec![ty.clone()],
             ..ModuleInfo::default()
         };
-        let code = Arc::new(compile::compile(self.isa(), &info, &[], false)?);
+        let code = Arc::new(compile::compile(self, &info, &[])?);
         cache.insert(ty.clone(), code.clone());
         Ok(code)
     }

@@ -5,7 +5,6 @@ use crate::store::Store;
 use crate::types::{GlobalType, MemoryType, Mutability, TableType, ValType};
 use crate::values::Val;
 use crate::vm::instance::{TableData, VMGlobal};
-use crate::vm::linear_memory::LinearMemory;
 
 /// A global in a store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -122,9 +121,7 @@ impl Memory {
     /// A memory of type `ty`.
     pub fn new<T>(store: &mut Store<T>, ty: MemoryType) -> Result<Memory, Error> {
         let inner = &mut *store.inner;
-        let limit = inner.engine.config().memory_limit;
-        let memory = LinearMemory::new(ty.minimum, ty.maximum, limit)
-            .map_err(|e| Error::Limit(format!("cannot create memory: {e}")))?;
+        let memory = crate::instance::new_memory(&mut inner.ctx, ty)?;
         inner.memories.push((Box::new(memory), ty));
         Ok(Memory {
             store_id: inner.id,
@@ -158,9 +155,18 @@ impl Memory {
 
     /// Grows by `delta` pages; returns the old size in pages.
     pub fn grow<T>(&self, store: &mut Store<T>, delta: u32) -> Result<u32, Error> {
-        store.inner.memories[self.index as usize]
-            .0
-            .grow(delta)
-            .ok_or_else(|| Error::Limit(format!("cannot grow memory by {delta} pages")))
+        let inner = &mut *store.inner;
+        let bytes = delta as usize * 65536;
+        let fail = || Error::Limit(format!("cannot grow memory by {delta} pages"));
+        if !inner.ctx.reserve_memory(bytes) {
+            return Err(fail());
+        }
+        match inner.memories[self.index as usize].0.grow(delta) {
+            Some(old) => Ok(old),
+            None => {
+                inner.ctx.memory_used -= bytes;
+                Err(fail())
+            }
+        }
     }
 }

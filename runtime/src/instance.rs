@@ -127,6 +127,24 @@ impl Instance {
     }
 }
 
+/// Creates a memory of type `ty` within the store's memory limit.
+pub(crate) fn new_memory(
+    ctx: &mut crate::vm::instance::VMStoreContext,
+    ty: crate::types::MemoryType,
+) -> Result<LinearMemory, Error> {
+    let bytes = ty.minimum as usize * 65536;
+    if !ctx.reserve_memory(bytes) {
+        return Err(Error::Limit(format!(
+            "a memory of {} pages passes the store's limit of {} bytes",
+            ty.minimum, ctx.memory_limit
+        )));
+    }
+    LinearMemory::new(ty.minimum, ty.maximum, None).map_err(|e| {
+        ctx.memory_used -= bytes;
+        Error::Limit(format!("cannot create memory: {e}"))
+    })
+}
+
 fn link_error(module: &Module, index: usize, message: String) -> Error {
     let import = &module.info().imports[index];
     Error::Link {
@@ -312,9 +330,7 @@ pub(crate) fn instantiate(
 
     // Defined memories.
     for ty in &info.memories[info.imported_memories as usize..] {
-        let memory = LinearMemory::new(ty.minimum, ty.maximum, store.engine.config().memory_limit)
-            .map_err(|e| Error::Limit(format!("cannot create memory: {e}")))?;
-        let mut memory = Box::new(memory);
+        let mut memory = Box::new(new_memory(&mut store.ctx, *ty)?);
         let ptr: *mut LinearMemory = &mut *memory;
         data.set_vmctx_field(
             offsets.memory(data.memories.len() as u32),

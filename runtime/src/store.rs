@@ -65,6 +65,8 @@ impl<T> Store<T> {
                     fuel: i64::MAX,
                     epoch_deadline: u64::MAX,
                     epoch_counter: engine.epoch_counter(),
+                    memory_used: 0,
+                    memory_limit: engine.config().memory_limit.unwrap_or(usize::MAX),
                 }),
                 instances: Vec::new(),
                 instance_exports: Vec::new(),
@@ -95,6 +97,40 @@ impl<T> Store<T> {
     /// The engine.
     pub fn engine(&self) -> &Engine {
         &self.inner.engine
+    }
+
+    /// Sets the fuel left: each wasm operator executed consumes one unit,
+    /// and running out traps with [`TrapKind::OutOfFuel`]. Needs
+    /// [`crate::Config::consume_fuel`].
+    pub fn set_fuel(&mut self, fuel: u64) -> Result<(), Error> {
+        self.require_fuel()?;
+        self.inner.ctx.fuel = i64::try_from(fuel).unwrap_or(i64::MAX);
+        Ok(())
+    }
+
+    /// The fuel left.
+    pub fn get_fuel(&self) -> Result<u64, Error> {
+        self.require_fuel()?;
+        Ok(self.inner.ctx.fuel.max(0) as u64)
+    }
+
+    fn require_fuel(&self) -> Result<(), Error> {
+        if self.inner.engine.config().consume_fuel {
+            Ok(())
+        } else {
+            Err(Error::Unsupported(
+                "fuel is off: enable Config::consume_fuel".into(),
+            ))
+        }
+    }
+
+    /// Interrupts wasm running in this store (with
+    /// [`TrapKind::Interrupted`]) once the engine's epoch has advanced
+    /// `ticks` times from now. Needs [`crate::Config::epoch_interruption`].
+    /// Until this is called, the deadline is never reached.
+    pub fn set_epoch_deadline(&mut self, ticks: u64) {
+        let now = self.inner.engine.current_epoch();
+        self.inner.ctx.epoch_deadline = now.saturating_add(ticks);
     }
 }
 

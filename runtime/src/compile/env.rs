@@ -60,6 +60,8 @@ pub struct FuncEnv<'a> {
     pub call_conv: CallConv,
     /// The target's facts for the function builder.
     pub frontend_config: cranelift_codegen::isa::TargetFrontendConfig,
+    /// Fuel and epoch checks to emit.
+    pub limits: super::Limits,
 }
 
 impl FuncEnv<'_> {

@@ -17,6 +17,7 @@ use cranelift_codegen::{Context, FinalizedRelocTarget};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use wasmparser::{BinaryReader, FunctionBody};
 
+use crate::engine::Engine;
 use crate::error::Error;
 use crate::module::info::ModuleInfo;
 use crate::vm::code_memory::{register_code, CodeMemory, CodeRegistration, TrapTable};
@@ -141,10 +142,20 @@ fn compile_function(
     Ok(Compiled { code, traps, calls })
 }
 
+/// Which execution limits compiled code checks.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Count operators against the store's fuel.
+    pub fuel: bool,
+    /// Check the epoch deadline at function entries and loop headers.
+    pub epoch: bool,
+}
+
 fn translate_function(
     isa: &dyn TargetIsa,
     info: &ModuleInfo,
     offsets: VMOffsets,
+    limits: Limits,
     wasm: &[u8],
     defined_index: u32,
     builder_ctx: &mut FunctionBuilderContext,
@@ -184,6 +195,7 @@ fn translate_function(
         offsets,
         call_conv,
         frontend_config: isa.frontend_config(),
+        limits,
     };
     let builder = FunctionBuilder::new(&mut func, builder_ctx);
     translate::Translator::new(&env, builder, func_index).translate(ty, &body)?;
@@ -204,12 +216,14 @@ fn trampoline(
 }
 
 /// Compiles every function of a module and its trampolines.
-pub fn compile(
-    isa: &dyn TargetIsa,
-    info: &ModuleInfo,
-    wasm: &[u8],
-    parallel: bool,
-) -> Result<CompiledCode, Error> {
+pub fn compile(engine: &Engine, info: &ModuleInfo, wasm: &[u8]) -> Result<CompiledCode, Error> {
+    let isa = engine.isa();
+    let config = engine.config();
+    let parallel = config.parallel_compilation;
+    let limits = Limits {
+        fuel: config.consume_fuel,
+        epoch: config.epoch_interruption,
+    };
     let offsets = vmoffsets(info);
     let defined = info.defined_funcs();
     let threads = if parallel {
@@ -230,22 +244,35 @@ pub fn compile(
                 let mut builder_ctx = FunctionBuilderContext::new();
                 for (i, slot) in chunk.iter_mut().enumerate() {
                     let index = chunk_index as u32 * chunk_len + i as u32;
-                    *slot = Some(translate_function(
+                    let result = translate_function(
                         isa,
                         info,
                         offsets,
+                        limits,
                         wasm,
                         index,
                         &mut builder_ctx,
-                    ));
+                    );
+                    let failed = result.is_err();
+                    *slot = Some(result);
+                    if failed {
+                        // The module fails as a whole; a builder context
+                        // left mid-function must not be reused.
+                        break;
+                    }
                 }
             });
         }
     });
-    let funcs: Vec<Compiled> = results
-        .into_iter()
-        .map(|r| r.expect("every function compiled"))
-        .collect::<Result<_, _>>()?;
+    // The first error in function order wins; a chunk stops at its first
+    // error, so later slots of that chunk may be empty.
+    let mut funcs = Vec::with_capacity(results.len());
+    for result in results {
+        match result {
+            Some(result) => funcs.push(result?),
+            None => unreachable!("a chunk stops only after an error, reported first"),
+        }
+    }
 
     let call_conv = isa.default_call_conv();
     let mut array_calls = Vec::new();

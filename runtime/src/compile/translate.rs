@@ -18,7 +18,7 @@ use crate::error::Error;
 use crate::trap::codes;
 use crate::types::{FuncType, ValType};
 use crate::vm::builtins::Builtin;
-use crate::vm::offsets::{funcref, table};
+use crate::vm::offsets::{funcref, store_context, table};
 
 /// What kind of construct a control frame is.
 enum FrameKind {
@@ -69,6 +69,8 @@ pub struct Translator<'a, 'b> {
     /// Nesting depth of constructs opened inside unreachable code.
     unreachable_depth: usize,
     func_index: u32,
+    /// Operators translated since fuel was last charged.
+    fuel_pending: i64,
 }
 
 fn args(values: &[Value]) -> Vec<BlockArg> {
@@ -99,6 +101,7 @@ impl<'a, 'b> Translator<'a, 'b> {
             reachable: true,
             unreachable_depth: 0,
             func_index,
+            fuel_pending: 0,
         }
     }
 
@@ -136,6 +139,7 @@ impl<'a, 'b> Translator<'a, 'b> {
             height: 0,
             exit_reached: false,
         });
+        self.check_limits();
         let mut reader = body.get_operators_reader()?;
         while !reader.eof() {
             let op = reader.read()?;
@@ -147,6 +151,63 @@ impl<'a, 'b> Translator<'a, 'b> {
         }
         self.b.finalize(self.env.frontend_config);
         Ok(())
+    }
+
+    fn store_context(&mut self) -> Value {
+        let offset = self.env.offsets.store_context();
+        self.env.load_vmctx_ptr(&mut self.b, self.vmctx, offset)
+    }
+
+    /// Charges the operators translated since the last charge to the
+    /// store's fuel.
+    fn flush_fuel(&mut self) {
+        if !self.env.limits.fuel || self.fuel_pending == 0 {
+            return;
+        }
+        let ctx = self.store_context();
+        let fuel = self
+            .b
+            .ins()
+            .load(types::I64, trusted(), ctx, store_context::FUEL);
+        let fuel = self.b.ins().iadd_imm_s(fuel, -self.fuel_pending);
+        self.b
+            .ins()
+            .store(trusted(), fuel, ctx, store_context::FUEL);
+        self.fuel_pending = 0;
+    }
+
+    /// At function entry and loop headers: traps when fuel has run out or
+    /// the epoch deadline has passed, as configured.
+    fn check_limits(&mut self) {
+        if self.env.limits.fuel {
+            self.flush_fuel();
+            let ctx = self.store_context();
+            let fuel = self
+                .b
+                .ins()
+                .load(types::I64, trusted(), ctx, store_context::FUEL);
+            let exhausted = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, fuel, 0);
+            self.b.ins().trapnz(exhausted, codes::OUT_OF_FUEL);
+        }
+        if self.env.limits.epoch {
+            let ctx = self.store_context();
+            let counter =
+                self.b
+                    .ins()
+                    .load(types::I64, trusted(), ctx, store_context::EPOCH_COUNTER);
+            // Another thread advances the epoch: an atomic load, so that
+            // it is never merged with an earlier load of the same address.
+            let epoch = self.b.ins().atomic_load(types::I64, trusted(), counter);
+            let deadline =
+                self.b
+                    .ins()
+                    .load(types::I64, trusted(), ctx, store_context::EPOCH_DEADLINE);
+            let reached = self
+                .b
+                .ins()
+                .icmp(IntCC::UnsignedGreaterThanOrEqual, epoch, deadline);
+            self.b.ins().trapnz(reached, codes::INTERRUPTED);
+        }
     }
 
     fn zero(&mut self, ty: ir::Type) -> Result<Value, Error> {
@@ -519,6 +580,25 @@ impl<'a, 'b> Translator<'a, 'b> {
     #[allow(clippy::too_many_lines)]
     fn operator(&mut self, op: Operator<'_>) -> Result<(), Error> {
         use Operator as O;
+        if self.env.limits.fuel {
+            self.fuel_pending += 1;
+            if matches!(
+                op,
+                O::Br { .. }
+                    | O::BrIf { .. }
+                    | O::BrTable { .. }
+                    | O::Return
+                    | O::Call { .. }
+                    | O::CallIndirect { .. }
+                    | O::End
+                    | O::Else
+                    | O::If { .. }
+                    | O::Loop { .. }
+                    | O::Unreachable
+            ) {
+                self.flush_fuel();
+            }
+        }
         match op {
             // ---- control ----
             O::Nop => {}
@@ -543,6 +623,7 @@ impl<'a, 'b> Translator<'a, 'b> {
                 let height = self.stack.len() - params.len();
                 self.stack.truncate(height);
                 self.b.switch_to_block(header);
+                self.check_limits();
                 let header_params = self.b.block_params(header).to_vec();
                 self.stack.extend(header_params);
                 self.frames.push(Frame {

@@ -37,12 +37,7 @@ impl Module {
     /// Validates and compiles a module binary.
     pub fn new(engine: &Engine, wasm: &[u8]) -> Result<Module, Error> {
         let info = ModuleInfo::parse(wasm)?;
-        let code = compile::compile(
-            engine.isa(),
-            &info,
-            wasm,
-            engine.config().parallel_compilation,
-        )?;
+        let code = compile::compile(engine, &info, wasm)?;
         let type_ids = info.types.iter().map(|t| engine.type_id(t)).collect();
         Ok(Module {
             inner: Arc::new(ModuleInner {

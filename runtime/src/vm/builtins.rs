@@ -143,7 +143,7 @@ unsafe extern "C" fn memory_grow(vmctx: *mut u8, mem: u32, delta: u32) -> u32 {
     // SAFETY: called by compiled code with its own vmctx.
     let instance = unsafe { instance(vmctx) };
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        instance.memory_mut(mem).grow(delta)
+        instance.grow_memory(mem, delta)
     })) {
         Ok(Some(old)) => old,
         _ => u32::MAX,

@@ -86,6 +86,23 @@ pub struct VMStoreContext {
     pub epoch_deadline: u64,
     /// The engine's epoch counter.
     pub epoch_counter: *const AtomicU64,
+    /// Bytes of linear memory the store's memories hold.
+    pub memory_used: usize,
+    /// The most bytes of linear memory the store may hold.
+    pub memory_limit: usize,
+}
+
+impl VMStoreContext {
+    /// Accounts for `bytes` more linear memory, if the limit allows.
+    pub fn reserve_memory(&mut self, bytes: usize) -> bool {
+        match self.memory_used.checked_add(bytes) {
+            Some(total) if total <= self.memory_limit => {
+                self.memory_used = total;
+                true
+            }
+            _ => false,
+        }
+    }
 }
 
 /// A table and its elements.
@@ -212,6 +229,28 @@ impl InstanceData {
     pub fn table_mut(&mut self, index: u32) -> &mut TableData {
         // SAFETY: as for memories.
         unsafe { &mut *self.tables[index as usize] }
+    }
+
+    /// The store context this instance runs with.
+    pub fn store_context(&mut self) -> &mut VMStoreContext {
+        let ptr = self.vmctx_field(0) as *mut VMStoreContext;
+        // SAFETY: field 0 of every vmctx is its store's boxed context,
+        // alive as long as the store.
+        unsafe { &mut *ptr }
+    }
+
+    /// Grows memory `index` by `delta` pages within the store's memory
+    /// limit; returns the old size in pages.
+    pub fn grow_memory(&mut self, index: u32, delta: u32) -> Option<u32> {
+        let bytes = (delta as usize).checked_mul(65536)?;
+        if !self.store_context().reserve_memory(bytes) {
+            return None;
+        }
+        let grown = self.memory_mut(index).grow(delta);
+        if grown.is_none() {
+            self.store_context().memory_used -= bytes;
+        }
+        grown
     }
 
     /// `memory.init`: copies part of a data segment into memory.
