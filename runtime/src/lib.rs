@@ -26,6 +26,7 @@ mod linker;
 mod module;
 mod store;
 mod trap;
+mod typed;
 mod types;
 mod values;
 mod vm;
@@ -39,6 +40,7 @@ pub use linker::Linker;
 pub use module::Module;
 pub use store::Store;
 pub use trap::{FrameInfo, Trap, TrapKind};
+pub use typed::{NativeResult, TypedFunc, WasmParams, WasmResults, WasmTy};
 pub use types::{
     ExternType, FuncType, GlobalType, MemoryType, Mutability, RefType, TableType, ValType,
 };

@@ -240,22 +240,34 @@ impl StoreInner {
     pub fn call_raw(&mut self, funcref: *const VMFuncRef, slots: &mut [u128]) -> Result<(), Trap> {
         // SAFETY: `funcref` belongs to this store (checked by the caller).
         let func = unsafe { *funcref };
+        let slots_ptr = slots.as_mut_ptr();
+        // SAFETY: `array_call` is the trampoline for the function's type;
+        // `slots` has room for its parameters and results.
+        unsafe {
+            self.enter_wasm(|| {
+                let trampoline: unsafe extern "C" fn(usize, usize, *mut u128) =
+                    std::mem::transmute(func.array_call);
+                trampoline(func.code, func.vmctx, slots_ptr);
+            })
+        }
+    }
+
+    /// Runs `body`, which calls compiled code of this store, with the
+    /// stack limit set and traps caught.
+    ///
+    /// # Safety
+    ///
+    /// `body` may only call compiled code of this store and write its
+    /// results through references: a trap unwinds it without running
+    /// destructors.
+    pub unsafe fn enter_wasm(&mut self, body: impl FnOnce()) -> Result<(), Trap> {
         if self.depth == 0 {
             let sp = crate::vm::traps::current_stack_pointer();
             self.ctx.stack_limit = sp.saturating_sub(self.engine.config().max_wasm_stack);
         }
         self.depth += 1;
-        let slots_ptr = slots.as_mut_ptr();
-        // SAFETY: `array_call` is the trampoline for the function's type;
-        // `slots` has room for its parameters and results. Only compiled
-        // code runs between the trap handler's setjmp and a fault.
-        let result = unsafe {
-            crate::vm::traps::catch_traps(|| {
-                let trampoline: unsafe extern "C" fn(usize, usize, *mut u128) =
-                    std::mem::transmute(func.array_call);
-                trampoline(func.code, func.vmctx, slots_ptr);
-            })
-        };
+        // SAFETY: as the caller promises.
+        let result = unsafe { crate::vm::traps::catch_traps(body) };
         self.depth -= 1;
         result.map_err(|record| self.trap_from_record(record))
     }

@@ -86,3 +86,52 @@ fn deep_recursion_is_call_stack_exhausted() {
     let err = call(&mut store, instance, "f", &[Val::I32(1)]).unwrap_err();
     assert_eq!(err.as_trap().expect("a trap").kind, TrapKind::StackOverflow);
 }
+
+#[test]
+fn typed_calls_check_the_type_once_and_pass_native_values() {
+    let (mut store, instance) = instance(
+        r#"(module
+            (func (export "mix") (param i32 i64 f32 f64) (result f64)
+              (f64.add (f64.add (f64.convert_i32_s (local.get 0)) (f64.convert_i64_s (local.get 1)))
+                       (f64.add (f64.promote_f32 (local.get 2)) (local.get 3))))
+            (func (export "pair") (param i32) (result i32 i64)
+              (local.get 0) (i64.extend_i32_s (i32.mul (local.get 0) (i32.const 2))))
+            (func (export "nothing"))
+            (func (export "boom") (param i32) (result i32) (i32.div_s (i32.const 1) (local.get 0))))"#,
+    );
+    let mix = instance.get_func(&mut store, "mix").unwrap();
+    let typed = mix.typed::<(i32, i64, f32, f64), f64, _>(&store).unwrap();
+    assert_eq!(typed.call(&mut store, (1, 2, 0.5, 0.25)).unwrap(), 3.75);
+
+    let pair = instance.get_func(&mut store, "pair").unwrap();
+    let typed = pair.typed::<i32, (i32, i64), _>(&store).unwrap();
+    assert_eq!(typed.call(&mut store, -21).unwrap(), (-21, -42));
+
+    let nothing = instance.get_func(&mut store, "nothing").unwrap();
+    nothing
+        .typed::<(), (), _>(&store)
+        .unwrap()
+        .call(&mut store, ())
+        .unwrap();
+
+    // A wrong type is refused when the handle is made, not per call.
+    let err = mix
+        .typed::<(i32, i32), f64, _>(&store)
+        .err()
+        .expect("type mismatch");
+    assert!(
+        err.to_string()
+            .contains("not (func (param i32 i32) (result f64))"),
+        "{err}"
+    );
+
+    // Traps come back through the typed path too.
+    let boom = instance
+        .get_func(&mut store, "boom")
+        .unwrap()
+        .typed::<i32, i32, _>(&store)
+        .unwrap();
+    let err = boom.call(&mut store, 0).unwrap_err();
+    assert_eq!(err.as_trap().unwrap().kind, TrapKind::IntegerDivisionByZero);
+    assert_eq!(boom.call(&mut store, 1).unwrap(), 1);
+}
