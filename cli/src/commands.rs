@@ -1,5 +1,6 @@
 //! The subcommands.
 
+mod run;
 mod wast;
 mod wit;
 
@@ -13,6 +14,10 @@ pub enum Command {
     Wit(wit::WitArgs),
     /// Run WebAssembly spec test scripts (`.wast`) on weft's runtime.
     Wast(wast::WastArgs),
+    /// Run a core WebAssembly module (`.wasm` or `.wat`): instantiate it
+    /// and call `--invoke NAME ARGS...` (or its `_start`), printing the
+    /// results.
+    Run(run::RunArgs),
 }
 
 impl Command {
@@ -21,6 +26,7 @@ impl Command {
         match self {
             Command::Wit(args) => args.run(out),
             Command::Wast(args) => args.run(out),
+            Command::Run(args) => args.run(out),
         }
     }
 }

@@ -133,33 +133,45 @@ impl Func {
         let inner = &mut *store.inner;
         inner.check(self.store_id, "function")?;
         let data = &inner.funcs[self.index as usize];
-        let ty = data.ty.clone();
         let funcref = data.funcref;
-        if params.len() != ty.params().len()
-            || params.iter().zip(ty.params()).any(|(v, t)| v.ty() != *t)
+        let (param_count, result_count) = (data.ty.params().len(), data.ty.results().len());
+        if params.len() != param_count
+            || params
+                .iter()
+                .zip(data.ty.params())
+                .any(|(v, t)| v.ty() != *t)
         {
             let given: Vec<String> = params.iter().map(|v| v.ty().to_string()).collect();
             return Err(Error::Type {
-                message: format!("function {ty} called with ({})", given.join(" ")),
+                message: format!("function {} called with ({})", data.ty, given.join(" ")),
             });
         }
-        if results.len() != ty.results().len() {
+        if results.len() != result_count {
             return Err(Error::Type {
                 message: format!(
-                    "function {ty} returns {} values, {} slots given",
-                    ty.results().len(),
+                    "function {} returns {result_count} values, {} slots given",
+                    data.ty,
                     results.len()
                 ),
             });
         }
-        let count = ty.params().len().max(ty.results().len()).max(1);
-        let mut slots = vec![0u128; count];
+        // Up to eight values travel in a stack buffer; more need the heap.
+        let count = param_count.max(result_count).max(1);
+        let mut small = [0u128; 8];
+        let mut large = Vec::new();
+        let slots: &mut [u128] = if count <= small.len() {
+            &mut small[..count]
+        } else {
+            large.resize(count, 0);
+            &mut large
+        };
         for (slot, value) in slots.iter_mut().zip(params) {
             *slot = value.to_raw(inner)?;
         }
-        inner.call_raw(funcref, &mut slots)?;
-        for ((result, raw), ty) in results.iter_mut().zip(&slots).zip(ty.results()) {
-            *result = Val::from_raw(inner, *raw, *ty);
+        inner.call_raw(funcref, slots)?;
+        for (i, (result, raw)) in results.iter_mut().zip(slots.iter()).enumerate() {
+            let ty = inner.funcs[self.index as usize].ty.results()[i];
+            *result = Val::from_raw(inner, *raw, ty);
         }
         Ok(())
     }

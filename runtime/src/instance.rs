@@ -73,10 +73,36 @@ impl Instance {
         if store.inner.id != self.store_id {
             return None;
         }
-        store.inner.instance_exports[self.index as usize]
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, e)| *e)
+        let module = store.inner.instances[self.index as usize].module.clone();
+        let position = *module.info().export_index.get(name)?;
+        Some(self.resolve(&mut store.inner, module.info().exports[position].1))
+    }
+
+    /// The store handle of an entity of this instance.
+    fn resolve(&self, store: &mut StoreInner, index: EntityIndex) -> Extern {
+        let store_id = store.id;
+        let handles = &store.instance_handles[self.index as usize];
+        match index {
+            EntityIndex::Global(g) => Extern::Global(Global {
+                store_id,
+                index: handles.globals[g as usize],
+            }),
+            EntityIndex::Table(t) => Extern::Table(Table {
+                store_id,
+                index: handles.tables[t as usize],
+            }),
+            EntityIndex::Memory(m) => Extern::Memory(Memory {
+                store_id,
+                index: handles.memories[m as usize],
+            }),
+            EntityIndex::Func(f) => {
+                let data = &store.instances[self.index as usize];
+                let offsets = vmoffsets(data.module.info());
+                let funcref = data.vmctx_field(offsets.func(f)) as *const VMFuncRef;
+                let ty = data.module.info().func_type(f).clone();
+                Extern::Func(store.add_func(funcref, ty))
+            }
+        }
     }
 
     /// The exported function `name`.
@@ -112,8 +138,14 @@ impl Instance {
     }
 
     /// Every export, in order.
-    pub fn exports<T>(&self, store: &Store<T>) -> Vec<(String, Extern)> {
-        store.inner.instance_exports[self.index as usize].clone()
+    pub fn exports<T>(&self, store: &mut Store<T>) -> Vec<(String, Extern)> {
+        let module = store.inner.instances[self.index as usize].module.clone();
+        module
+            .info()
+            .exports
+            .iter()
+            .map(|(name, index)| (name.clone(), self.resolve(&mut store.inner, *index)))
+            .collect()
     }
 
     /// Instantiates `module` with `imports`, one per import in order.
@@ -274,6 +306,7 @@ pub(crate) fn instantiate(
 
     // Imports, in their index spaces.
     let (mut funcs, mut globals, mut tables, mut memories) = (0, 0, 0, 0);
+    let mut handles = crate::store::InstanceHandles::default();
     for (i, import) in imports.iter().enumerate() {
         match *import {
             Extern::Func(f) => {
@@ -286,6 +319,7 @@ pub(crate) fn instantiate(
                 store.check(g.store_id, "imported global")?;
                 let ptr: *const VMGlobal = &*store.globals[g.index as usize].0;
                 data.set_vmctx_field(offsets.global(globals), ptr as usize);
+                handles.globals.push(g.index);
                 globals += 1;
             }
             Extern::Table(t) => {
@@ -295,6 +329,7 @@ pub(crate) fn instantiate(
                 let vm = unsafe { (*table).vm_table_ptr() };
                 data.set_vmctx_field(offsets.table(tables), vm as usize);
                 data.tables.push(table);
+                handles.tables.push(t.index);
                 tables += 1;
             }
             Extern::Memory(m) => {
@@ -304,6 +339,7 @@ pub(crate) fn instantiate(
                 let vm = unsafe { (*memory).vm_memory_ptr() };
                 data.set_vmctx_field(offsets.memory(memories), vm as usize);
                 data.memories.push(memory);
+                handles.memories.push(m.index);
                 memories += 1;
             }
         }
@@ -337,6 +373,7 @@ pub(crate) fn instantiate(
             memory.vm_memory_ptr() as usize,
         );
         data.memories.push(ptr);
+        handles.memories.push(store.memories.len() as u32);
         store.memories.push((memory, *ty));
     }
 
@@ -346,6 +383,7 @@ pub(crate) fn instantiate(
         let bits = eval(&data, &offsets, init);
         let global = Box::new(VMGlobal { bits });
         data.set_vmctx_field(offsets.global(index), &*global as *const VMGlobal as usize);
+        handles.globals.push(store.globals.len() as u32);
         store.globals.push((global, info.globals[index as usize]));
     }
 
@@ -359,6 +397,7 @@ pub(crate) fn instantiate(
         let ptr: *mut TableData = &mut *table;
         data.set_vmctx_field(offsets.table(index), table.vm_table_ptr() as usize);
         data.tables.push(ptr);
+        handles.tables.push(store.tables.len() as u32);
         store.tables.push(table);
     }
 
@@ -375,56 +414,9 @@ pub(crate) fn instantiate(
         .collect();
     data.element_items = items;
 
-    // Exports.
-    let mut exports = Vec::new();
     let store_id = store.id;
-    for (name, index) in &info.exports {
-        let ext = match *index {
-            EntityIndex::Func(f) => {
-                let funcref = data.vmctx_field(offsets.func(f)) as *const VMFuncRef;
-                Extern::Func(store.add_func(funcref, info.func_type(f).clone()))
-            }
-            EntityIndex::Global(g) => {
-                let ptr = data.vmctx_field(offsets.global(g));
-                let idx = store
-                    .globals
-                    .iter()
-                    .position(|(b, _)| &**b as *const VMGlobal as usize == ptr)
-                    .expect("every global is in the store") as u32;
-                Extern::Global(Global {
-                    store_id,
-                    index: idx,
-                })
-            }
-            EntityIndex::Table(t) => {
-                let ptr = data.tables[t as usize];
-                let idx = store
-                    .tables
-                    .iter()
-                    .position(|b| std::ptr::eq(&**b, ptr))
-                    .expect("every table is in the store") as u32;
-                Extern::Table(Table {
-                    store_id,
-                    index: idx,
-                })
-            }
-            EntityIndex::Memory(m) => {
-                let ptr = data.memories[m as usize];
-                let idx = store
-                    .memories
-                    .iter()
-                    .position(|(b, _)| std::ptr::eq(&**b, ptr))
-                    .expect("every memory is in the store") as u32;
-                Extern::Memory(Memory {
-                    store_id,
-                    index: idx,
-                })
-            }
-        };
-        exports.push((name.clone(), ext));
-    }
     store.instances.push(data);
-    store.instance_exports.push(exports);
+    store.instance_handles.push(handles);
     let instance_index = store.instances.len() as u32 - 1;
     let data = &mut store.instances[instance_index as usize];
 

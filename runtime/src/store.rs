@@ -10,7 +10,6 @@ use crate::compile::CompiledCode;
 use crate::engine::Engine;
 use crate::error::Error;
 use crate::func::{Func, HostFuncData};
-use crate::instance::Extern;
 use crate::module::Module;
 use crate::trap::{FrameInfo, Trap, TrapKind};
 use crate::types::{FuncType, GlobalType, MemoryType};
@@ -24,6 +23,14 @@ static NEXT_STORE_ID: AtomicU64 = AtomicU64::new(1);
 pub struct Store<T> {
     pub(crate) inner: Box<StoreInner>,
     data: T,
+}
+
+/// Where an instance's entities live in its store.
+#[derive(Debug, Default)]
+pub(crate) struct InstanceHandles {
+    pub globals: Vec<u32>,
+    pub tables: Vec<u32>,
+    pub memories: Vec<u32>,
 }
 
 /// A function known to a store.
@@ -40,7 +47,9 @@ pub(crate) struct StoreInner {
     pub engine: Engine,
     pub ctx: Box<VMStoreContext>,
     pub instances: Vec<Box<InstanceData>>,
-    pub instance_exports: Vec<Vec<(String, Extern)>>,
+    /// Per instance: the store index of each of its globals, tables and
+    /// memories, in the instance's index spaces.
+    pub instance_handles: Vec<InstanceHandles>,
     pub funcs: Vec<FuncData>,
     pub funcref_index: HashMap<usize, u32>,
     pub host_funcs: Vec<Box<HostFuncData>>,
@@ -69,7 +78,7 @@ impl<T> Store<T> {
                     memory_limit: engine.config().memory_limit.unwrap_or(usize::MAX),
                 }),
                 instances: Vec::new(),
-                instance_exports: Vec::new(),
+                instance_handles: Vec::new(),
                 funcs: Vec::new(),
                 funcref_index: HashMap::new(),
                 host_funcs: Vec::new(),
@@ -179,7 +188,7 @@ impl StoreInner {
     }
 
     /// Turns a caught fault into a [`Trap`] with its kind and backtrace.
-    pub fn trap_from_record(&self, record: TrapRecord) -> Trap {
+    pub fn trap_from_record(&self, record: &TrapRecord) -> Trap {
         let code = record
             .trap_code
             .and_then(std::num::NonZeroU8::new)
@@ -193,7 +202,7 @@ impl StoreInner {
         };
         Trap {
             kind,
-            backtrace: self.backtrace(record.pc, record.fp),
+            backtrace: self.backtrace(record),
         }
     }
 
@@ -212,27 +221,16 @@ impl StoreInner {
         })
     }
 
-    /// Walks the frame-pointer chain from a trap up to the entry.
-    fn backtrace(&self, pc: usize, fp: usize) -> Vec<FrameInfo> {
-        let mut frames = Vec::new();
-        let Some(first) = self.frame_at(pc) else {
-            return frames;
-        };
-        frames.push(first);
-        let mut fp = fp;
-        while fp != 0 && frames.len() < 1000 {
-            // SAFETY: `fp` is the frame pointer of a wasm frame (compiled
-            // with frame pointers preserved): [fp] is the caller's frame
-            // pointer and [fp + 8] the return address.
-            let (next_fp, return_address) =
-                unsafe { (*(fp as *const usize), *((fp + 8) as *const usize)) };
-            match self.frame_at(return_address) {
-                Some(frame) => frames.push(frame),
-                None => break,
-            }
-            fp = next_fp;
-        }
-        frames
+    /// The wasm frames of a trap, from the return addresses the signal
+    /// handler collected (frames of trampolines are left out).
+    fn backtrace(&self, record: &TrapRecord) -> Vec<FrameInfo> {
+        // A return address points after its call instruction, which may be
+        // the last of its function: look up the byte before it.
+        record.frames[..record.frame_count]
+            .iter()
+            .enumerate()
+            .filter_map(|(i, pc)| self.frame_at(if i == 0 { *pc } else { pc - 1 }))
+            .collect()
     }
 
     /// Calls a function through its array trampoline with values in
@@ -269,7 +267,7 @@ impl StoreInner {
         // SAFETY: as the caller promises.
         let result = unsafe { crate::vm::traps::catch_traps(body) };
         self.depth -= 1;
-        result.map_err(|record| self.trap_from_record(record))
+        result.map_err(|record| self.trap_from_record(&record))
     }
 }
 

@@ -40,9 +40,11 @@ pub fn wasm_signature(ty: &FuncType, call_conv: CallConv) -> Signature {
 }
 
 /// Flags for loads of vmctx fields and other runtime structures that
-/// never change while code runs.
+/// never change while code runs. `can_move` lets Cranelift hoist them out
+/// of loops: the addresses are always valid, so a hoisted load cannot
+/// fault.
 pub fn readonly() -> MemFlagsData {
-    MemFlagsData::trusted().with_readonly()
+    MemFlagsData::trusted().with_readonly().with_can_move()
 }
 
 /// Flags for loads and stores of runtime structures that may change.

@@ -57,8 +57,10 @@ pub struct FuncLocation {
 /// A module's compiled code, mapped executable and registered with the
 /// trap handler.
 pub struct CompiledCode {
-    code: CodeMemory,
+    // Fields drop in order: the range is unregistered before the code is
+    // unmapped, so a new mapping at the same address never overlaps it.
     _registration: CodeRegistration,
+    code: CodeMemory,
     /// Every defined function, in order.
     pub funcs: Vec<FuncLocation>,
     /// Host-to-wasm trampoline of each type index.
@@ -357,8 +359,8 @@ fn link(
     let code = CodeMemory::new(&bytes)?;
     let registration = register_code(code.range(), Arc::new(TrapTable::new(traps)));
     Ok(CompiledCode {
-        code,
         _registration: registration,
+        code,
         funcs: func_locations,
         array_calls: array_locations,
         host_calls: host_locations,

@@ -1027,10 +1027,11 @@ impl<'a, 'b> Translator<'a, 'b> {
             }
 
             other => {
-                return Err(Error::Compile {
-                    func: self.func_index,
-                    message: format!("operator {other:?} is not supported yet"),
-                })
+                return Err(Error::Unsupported(format!(
+                    "function {}: operator {other:?} (128-bit SIMD and post-2.0 proposals are \
+                     not compiled yet)",
+                    self.func_index
+                )))
             }
         }
         Ok(())

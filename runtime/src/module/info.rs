@@ -134,6 +134,8 @@ pub struct ModuleInfo {
     pub table_inits: Vec<Option<ConstExpr>>,
     /// Exports in order.
     pub exports: Vec<(String, EntityIndex)>,
+    /// Export position by name.
+    pub export_index: HashMap<String, usize>,
     /// The start function.
     pub start: Option<u32>,
     /// Element segments.
@@ -267,6 +269,8 @@ impl ModuleInfo {
                         ExternalKind::Global => EntityIndex::Global(export.index),
                         ExternalKind::Tag => return Err(Error::unsupported("tag exports")),
                     };
+                    self.export_index
+                        .insert(export.name.to_string(), self.exports.len());
                     self.exports.push((export.name.to_string(), index));
                 }
             }

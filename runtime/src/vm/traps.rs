@@ -49,6 +49,42 @@ pub struct TrapRecord {
     ///
     /// [`TrapTable`]: super::code_memory::TrapTable
     pub trap_code: Option<u8>,
+    /// `pc`, then the return addresses of the frames above it that lie in
+    /// registered code, innermost first; walked in the handler, while the
+    /// frames still exist. The first `frame_count` entries are valid.
+    pub frames: [usize; MAX_FRAMES],
+    /// How many entries of `frames` are valid.
+    pub frame_count: usize,
+}
+
+/// The most frames a [`TrapRecord`] keeps (a deep recursion is cut).
+pub const MAX_FRAMES: usize = 128;
+
+/// Walks the frame-pointer chain from a fault: `[fp]` holds the caller's
+/// frame pointer and `[fp + 8]` the return address (frame pointers are
+/// kept in all compiled code). Stops at the first return address outside
+/// registered code, which is the host's call into the entry trampoline.
+///
+/// # Safety
+///
+/// `fp` must be the frame pointer of a frame of registered compiled code.
+unsafe fn walk_frames(pc: usize, mut fp: usize, frames: &mut [usize; MAX_FRAMES]) -> usize {
+    frames[0] = pc;
+    let mut count = 1;
+    while count < MAX_FRAMES && fp != 0 && fp.is_multiple_of(std::mem::align_of::<usize>()) {
+        // SAFETY: `fp` is a frame pointer of compiled code (the caller's
+        // promise for the first, the loop's check for the rest), so the
+        // two words at it are the saved frame pointer and return address.
+        let (next_fp, return_address) =
+            unsafe { (*(fp as *const usize), *((fp + 8) as *const usize)) };
+        if code_memory::with_code_at(return_address, |_, _| ()).is_none() {
+            break;
+        }
+        frames[count] = return_address;
+        count += 1;
+        fp = next_fp;
+    }
+    count
 }
 
 unsafe extern "C" {
@@ -107,7 +143,7 @@ thread_local! {
 /// - Compiled code must be registered with
 ///   [`register_code`](super::code_memory::register_code) for its faults to
 ///   be caught; a fault anywhere else is not swallowed.
-pub unsafe fn catch_traps<F: FnOnce()>(body: F) -> Result<(), TrapRecord> {
+pub unsafe fn catch_traps<F: FnOnce()>(body: F) -> Result<(), Box<TrapRecord>> {
     init();
     // Without an alternate stack only a stack overflow goes uncaught (and
     // kills the process); everything else still works.
@@ -137,7 +173,9 @@ pub unsafe fn catch_traps<F: FnOnce()>(body: F) -> Result<(), TrapRecord> {
         return Ok(());
     }
     let record = CALL_STATE.with(|state| state.trap.take());
-    Err(record.expect("the signal handler records a trap before unwinding"))
+    Err(Box::new(record.expect(
+        "the signal handler records a trap before unwinding",
+    )))
 }
 
 struct Payload<F> {
@@ -293,6 +331,10 @@ unsafe fn trap_in_wasm(
     let (pc, fp) = unsafe { pc_and_fp(context) };
     let trap_code =
         code_memory::with_code_at(pc, |start, trap_table| trap_table.lookup(pc - start))?;
+    let mut frames = [0; MAX_FRAMES];
+    // SAFETY: `pc` is in registered code (checked above), so `fp` belongs
+    // to a frame of compiled code.
+    let frame_count = unsafe { walk_frames(pc, fp, &mut frames) };
     let record = TrapRecord {
         signal,
         pc,
@@ -300,6 +342,8 @@ unsafe fn trap_in_wasm(
         // SAFETY: `si_addr` is meaningful for the four signals we handle.
         fault_address: unsafe { info.si_addr() } as usize,
         trap_code,
+        frames,
+        frame_count,
     };
     CALL_STATE.with(|state| state.trap.set(Some(record)));
     Some(jmp_buf)
@@ -625,9 +669,10 @@ mod tests {
         let trap = unsafe { catch_traps(|| code.framed_ud2()) }.unwrap_err();
         assert_eq!(trap.pc, code.start() + TestCode::FRAMED_UD2_OFFSET);
         assert_eq!(trap.trap_code, Some(TestCode::FRAMED_TRAP));
-        // `rbp` was set to the JIT frame, a little below our stack pointer.
+        // `rbp` was set to the JIT frame, a little below our stack pointer
+        // (below `catch_traps`'s own frame, which holds a trap record).
         assert!(
-            trap.fp < sp && sp - trap.fp < 4096,
+            trap.fp < sp && sp - trap.fp < 16 * 1024,
             "fp {:#x} sp {sp:#x}",
             trap.fp
         );
@@ -688,7 +733,7 @@ mod tests {
         };
         assert_eq!(outer, Ok(()));
         assert!(after_inner);
-        assert_eq!(inner.unwrap().unwrap_err().signal, libc::SIGILL);
+        assert_eq!(inner.take().unwrap().unwrap_err().signal, libc::SIGILL);
 
         // A trap in the outer body after an inner entry returned normally.
         // SAFETY: as above.

@@ -1,0 +1,181 @@
+//! Generates `big.rs`: thousands of distinct exported functions, each a
+//! different random mix of integer and float arithmetic, branches, small
+//! loops, table look-ups, `match`es and calls to earlier functions, so the
+//! wasm module is large (well over 1 MiB) and its code is varied, as a real
+//! application's is. The generator is seeded, so the output (and so the
+//! module) is the same on every build.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+/// How many functions to generate.
+const FUNCTIONS: usize = 3000;
+
+/// splitmix64: a small, good, deterministic generator.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+
+    fn u32(&mut self) -> u32 {
+        self.next() as u32
+    }
+}
+
+/// Number of `u32` locals each function works on.
+const VARS: u64 = 6;
+
+fn var(rng: &mut Rng) -> String {
+    format!("x{}", rng.below(VARS))
+}
+
+/// One statement; `depth` bounds nesting.
+fn statement(rng: &mut Rng, out: &mut String, index: usize, depth: u32, indent: usize) {
+    let pad = "    ".repeat(indent);
+    let kinds = if depth == 0 { 7 } else { 10 };
+    let (a, b, c) = (var(rng), var(rng), var(rng));
+    let k1 = rng.u32() | 1;
+    let k2 = rng.u32();
+    let r = rng.below(31) + 1;
+    match rng.below(kinds) {
+        0 => writeln!(
+            out,
+            "{pad}{a} = {b}.wrapping_mul({k1:#x}) ^ {c}.rotate_left({r});"
+        ),
+        1 => writeln!(
+            out,
+            "{pad}{a} = {a}.wrapping_add({b} >> {}).wrapping_sub({c} << {});",
+            r % 16 + 1,
+            (r * 7) % 16 + 1
+        ),
+        2 => writeln!(
+            out,
+            "{pad}{a} ^= TABLE[({b} ^ {k2:#x}) as usize & 255].wrapping_add({c});"
+        ),
+        3 => writeln!(
+            out,
+            "{pad}{a} = {a}.wrapping_add(({b} | 1).wrapping_rem({}) ^ {c} / {});",
+            rng.below(1000) + 3,
+            rng.below(100) + 2
+        ),
+        4 => writeln!(
+            out,
+            "{pad}{{ let f = f64::from({b}) * {:.6} + f64::from({c}); \
+             {a} = {a}.wrapping_add((f.sqrt() * {:.3}) as u32); }}",
+            (rng.below(1_000_000) as f64) / 1000.0 + 0.5,
+            (rng.below(10_000) as f64) / 10.0 + 1.0,
+        ),
+        5 => {
+            // A call to an earlier leaf function (every fourth function
+            // is a leaf and calls nothing), so call graphs are real but a
+            // call's cost stays bounded.
+            if !index.is_multiple_of(4) && index >= 4 {
+                let callee = rng.below(index as u64 / 4) * 4;
+                writeln!(
+                    out,
+                    "{pad}{a} = {a}.wrapping_add(big_{callee}({b}, {c} ^ {k2:#x}));"
+                )
+            } else {
+                writeln!(out, "{pad}{a} = {a}.count_ones() + {b}.leading_zeros();")
+            }
+        }
+        6 => writeln!(
+            out,
+            "{pad}{a} = ((u64::from({b}) * {:#x}u64) >> {}) as u32 ^ {c};",
+            rng.next() | 1,
+            rng.below(32) + 1
+        ),
+        7 => {
+            writeln!(out, "{pad}if {b} & {:#x} > {:#x} {{", k1, k2 & k1).unwrap();
+            for _ in 0..rng.below(3) + 1 {
+                statement(rng, out, index, depth - 1, indent + 1);
+            }
+            writeln!(out, "{pad}}} else {{").unwrap();
+            for _ in 0..rng.below(3) + 1 {
+                statement(rng, out, index, depth - 1, indent + 1);
+            }
+            writeln!(out, "{pad}}}")
+        }
+        8 => {
+            writeln!(out, "{pad}for i in 0..({b} & {}) {{", rng.below(15) + 1).unwrap();
+            writeln!(
+                out,
+                "{pad}    {a} = {a}.wrapping_mul({k1:#x}).wrapping_add(i ^ {c});"
+            )
+            .unwrap();
+            for _ in 0..rng.below(2) {
+                statement(rng, out, index, depth - 1, indent + 1);
+            }
+            writeln!(out, "{pad}}}")
+        }
+        _ => {
+            let arms = rng.below(5) + 3;
+            writeln!(out, "{pad}match {b} % {arms} {{").unwrap();
+            for arm in 0..arms {
+                writeln!(
+                    out,
+                    "{pad}    {arm} => {a} = {a}.wrapping_add({:#x}).rotate_right({}),",
+                    rng.u32(),
+                    rng.below(31) + 1
+                )
+                .unwrap();
+            }
+            writeln!(out, "{pad}    _ => {a} ^= {c},").unwrap();
+            writeln!(out, "{pad}}}")
+        }
+    }
+    .unwrap();
+}
+
+fn main() {
+    println!("cargo:rerun-if-changed=build.rs");
+    let mut rng = Rng(0x005e_ed0f_3ef7);
+    let mut out = String::new();
+    out.push_str("// Generated by build.rs. Do not edit.\n\n");
+    out.push_str("static TABLE: [u32; 256] = [\n");
+    for _ in 0..256 {
+        writeln!(out, "    {:#x},", rng.u32()).unwrap();
+    }
+    out.push_str("];\n\n");
+    for index in 0..FUNCTIONS {
+        writeln!(out, "/// Generated function {index}.").unwrap();
+        out.push_str("#[no_mangle]\n#[inline(never)]\n");
+        writeln!(
+            out,
+            "pub extern \"C\" fn big_{index}(a: u32, b: u32) -> u32 {{"
+        )
+        .unwrap();
+        for v in 0..VARS {
+            writeln!(
+                out,
+                "    let mut x{v}: u32 = {}.wrapping_add({:#x});",
+                if v % 2 == 0 { "a" } else { "b" },
+                rng.u32()
+            )
+            .unwrap();
+        }
+        for _ in 0..rng.below(10) + 12 {
+            statement(&mut rng, &mut out, index, 2, 1);
+        }
+        out.push_str("    x0 ^ x1.rotate_left(3) ^ x2.wrapping_mul(5) ^ x3 ^ x4 ^ x5\n}\n\n");
+    }
+    writeln!(
+        out,
+        "/// How many `big_N` functions the module exports.\n\
+         #[no_mangle]\npub extern \"C\" fn big_count() -> u32 {{ {FUNCTIONS} }}"
+    )
+    .unwrap();
+    let path =
+        PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join("big.rs");
+    std::fs::write(path, out).expect("writing big.rs");
+}
