@@ -155,9 +155,7 @@ unsafe extern "C" fn memory_fill(vmctx: *mut u8, mem: u32, dst: u32, val: u32, l
     let instance = unsafe { instance(vmctx) };
     guarded(|| {
         let data = instance.memory_mut(mem).data_mut();
-        let range = checked_range(dst, len, data.len(), TrapKind::MemoryOutOfBounds)?;
-        data[range].fill(val as u8);
-        Ok(0)
+        fill_items(data, dst, val as u8, len, TrapKind::MemoryOutOfBounds)
     })
 }
 
@@ -172,20 +170,10 @@ unsafe extern "C" fn memory_copy(
     // SAFETY: called by compiled code with its own vmctx.
     let instance = unsafe { instance(vmctx) };
     guarded(|| {
-        let src_len = instance.memory_mut(src_mem).data().len();
-        let dst_len = instance.memory_mut(dst_mem).data().len();
-        let src_range = checked_range(src, len, src_len, TrapKind::MemoryOutOfBounds)?;
-        let dst_range = checked_range(dst, len, dst_len, TrapKind::MemoryOutOfBounds)?;
-        if dst_mem == src_mem {
-            instance
-                .memory_mut(dst_mem)
-                .data_mut()
-                .copy_within(src_range, dst_range.start);
-        } else {
-            let bytes = instance.memory_mut(src_mem).data()[src_range].to_vec();
-            instance.memory_mut(dst_mem).data_mut()[dst_range].copy_from_slice(&bytes);
-        }
-        Ok(0)
+        let to = raw_slice(instance.memory_mut(dst_mem).data_mut());
+        let from = raw_slice(instance.memory_mut(src_mem).data_mut());
+        // SAFETY: both are live memories of this instance.
+        unsafe { copy_items(to, from, dst, src, len, TrapKind::MemoryOutOfBounds) }
     })
 }
 
@@ -228,9 +216,7 @@ unsafe extern "C" fn table_fill(vmctx: *mut u8, table: u32, dst: u32, val: u64, 
     let instance = unsafe { instance(vmctx) };
     guarded(|| {
         let elements = instance.table_mut(table).elements_mut();
-        let range = checked_range(dst, len, elements.len(), TrapKind::TableOutOfBounds)?;
-        elements[range].fill(val as usize);
-        Ok(0)
+        fill_items(elements, dst, val as usize, len, TrapKind::TableOutOfBounds)
     })
 }
 
@@ -245,20 +231,10 @@ unsafe extern "C" fn table_copy(
     // SAFETY: called by compiled code with its own vmctx.
     let instance = unsafe { instance(vmctx) };
     guarded(|| {
-        let src_len = instance.table_mut(src_table).elements_mut().len();
-        let dst_len = instance.table_mut(dst_table).elements_mut().len();
-        let src_range = checked_range(src, len, src_len, TrapKind::TableOutOfBounds)?;
-        let dst_range = checked_range(dst, len, dst_len, TrapKind::TableOutOfBounds)?;
-        if dst_table == src_table {
-            instance
-                .table_mut(dst_table)
-                .elements_mut()
-                .copy_within(src_range, dst_range.start);
-        } else {
-            let items = instance.table_mut(src_table).elements_mut()[src_range].to_vec();
-            instance.table_mut(dst_table).elements_mut()[dst_range].copy_from_slice(&items);
-        }
-        Ok(0)
+        let to = raw_slice(instance.table_mut(dst_table).elements_mut());
+        let from = raw_slice(instance.table_mut(src_table).elements_mut());
+        // SAFETY: both are live tables of this instance.
+        unsafe { copy_items(to, from, dst, src, len, TrapKind::TableOutOfBounds) }
     })
 }
 
@@ -283,6 +259,48 @@ unsafe extern "C" fn elem_drop(vmctx: *mut u8, segment: u32) {
     // SAFETY: called by compiled code with its own vmctx.
     let instance = unsafe { instance(vmctx) };
     instance.drop_elements(segment);
+}
+
+/// A slice as a raw pointer and length, so that two views of possibly the
+/// same memory or table can be used together.
+fn raw_slice<T>(slice: &mut [T]) -> (*mut T, usize) {
+    (slice.as_mut_ptr(), slice.len())
+}
+
+/// `memory.fill` and `table.fill`: `len` copies of `value` from `dst`.
+fn fill_items<T: Copy>(
+    items: &mut [T],
+    dst: u32,
+    value: T,
+    len: u32,
+    out_of_bounds: TrapKind,
+) -> Result<u32, TrapKind> {
+    let range = checked_range(dst, len, items.len(), out_of_bounds)?;
+    items[range].fill(value);
+    Ok(0)
+}
+
+/// `memory.copy` and `table.copy`: `len` items from `src` in `from` to
+/// `dst` in `to`, which may be the same sequence and overlap (copied as
+/// if through a temporary buffer).
+///
+/// # Safety
+///
+/// Both pointers must address live sequences of the given lengths.
+unsafe fn copy_items<T: Copy>(
+    to: (*mut T, usize),
+    from: (*mut T, usize),
+    dst: u32,
+    src: u32,
+    len: u32,
+    out_of_bounds: TrapKind,
+) -> Result<u32, TrapKind> {
+    let src = checked_range(src, len, from.1, out_of_bounds.clone())?;
+    let dst = checked_range(dst, len, to.1, out_of_bounds)?;
+    // SAFETY: both ranges were checked against their sequences' lengths;
+    // `ptr::copy` allows overlap.
+    unsafe { std::ptr::copy(from.0.add(src.start), to.0.add(dst.start), src.len()) };
+    Ok(0)
 }
 
 /// `start..start + len` if it lies within `0..bound`, else `kind`.
