@@ -106,8 +106,23 @@ impl fmt::Display for Trap {
         write!(f, "wasm trap: {}", self.kind)?;
         if !self.backtrace.is_empty() {
             f.write_str("\nwasm backtrace:")?;
-            for (i, frame) in self.backtrace.iter().enumerate() {
+            // Runs of the same function (deep recursion) print once.
+            let mut i = 0;
+            while i < self.backtrace.len() {
+                let frame = &self.backtrace[i];
+                let run = self.backtrace[i..]
+                    .iter()
+                    .take_while(|other| {
+                        other.func_index == frame.func_index && other.module == frame.module
+                    })
+                    .count();
                 write!(f, "\n  {i:>3}: {frame}")?;
+                if run > 2 {
+                    write!(f, " (and {} more frames of it)", run - 1)?;
+                    i += run;
+                } else {
+                    i += 1;
+                }
             }
         }
         Ok(())
