@@ -17,6 +17,7 @@
 //! ```
 
 mod compile;
+pub mod component;
 mod engine;
 mod error;
 mod externals;
