@@ -71,6 +71,11 @@ impl std::fmt::Debug for Engine {
 }
 
 impl Engine {
+    /// Whether two handles name the same engine.
+    pub fn same(a: &Engine, b: &Engine) -> bool {
+        Arc::ptr_eq(&a.inner, &b.inner)
+    }
+
     /// An engine for this host with `config`.
     pub fn new(config: &Config) -> Result<Engine, Error> {
         crate::vm::traps::init();

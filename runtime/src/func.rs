@@ -17,12 +17,25 @@ pub struct Func {
 /// A host function's behaviour.
 pub type HostFn = dyn Fn(&[Val], &mut [Val]) -> Result<(), Trap> + Send + Sync;
 
+/// A host function that works on the store it is called in (the
+/// component model's lowered functions and built-ins).
+pub(crate) type StoreHostFn =
+    dyn Fn(&mut StoreInner, &[Val], &mut [Val]) -> Result<(), Trap> + Send + Sync;
+
+/// The behaviour behind a host function.
+pub(crate) enum HostCallable {
+    /// A function of the values alone.
+    Plain(Box<HostFn>),
+    /// A function of the store and the values.
+    WithStore(Box<StoreHostFn>),
+}
+
 /// What a host function's `VMFuncRef.vmctx` points at. The wasm-to-host
 /// trampoline calls `dispatch` (at offset 0) with this and the value slots.
 #[repr(C)]
 pub(crate) struct HostFuncData {
     dispatch: unsafe extern "C" fn(*mut HostFuncData, *mut u128) -> u32,
-    func: Box<HostFn>,
+    func: HostCallable,
     ty: FuncType,
     store: *mut StoreInner,
 }
@@ -53,7 +66,11 @@ unsafe extern "C" fn dispatch(data: *mut HostFuncData, slots: *mut u128) -> u32 
             .iter()
             .map(|ty| Val::default_for(*ty))
             .collect();
-        (data.func)(&params, &mut results).map_err(|trap| trap.kind)?;
+        match &data.func {
+            HostCallable::Plain(func) => func(&params, &mut results),
+            HostCallable::WithStore(func) => func(store, &params, &mut results),
+        }
+        .map_err(|trap| trap.kind)?;
         for (i, (result, ty)) in results.iter().zip(data.ty.results()).enumerate() {
             if result.ty() != *ty {
                 return Err(TrapKind::Host(format!(
@@ -95,12 +112,20 @@ impl Func {
         ty: FuncType,
         func: impl Fn(&[Val], &mut [Val]) -> Result<(), Trap> + Send + Sync + 'static,
     ) -> Result<Func, Error> {
-        let inner = &mut *store.inner;
+        Func::new_host(&mut store.inner, ty, HostCallable::Plain(Box::new(func)))
+    }
+
+    /// A host function in `inner`.
+    pub(crate) fn new_host(
+        inner: &mut StoreInner,
+        ty: FuncType,
+        func: HostCallable,
+    ) -> Result<Func, Error> {
         let code = inner.engine.host_trampolines(&ty)?;
         let type_id = inner.engine.type_id(&ty);
         let mut data = Box::new(HostFuncData {
             dispatch,
-            func: Box::new(func),
+            func,
             ty: ty.clone(),
             store: inner as *mut StoreInner,
         });
@@ -130,7 +155,16 @@ impl Func {
         params: &[Val],
         results: &mut [Val],
     ) -> Result<(), Error> {
-        let inner = &mut *store.inner;
+        self.call_in(&mut store.inner, params, results)
+    }
+
+    /// [`Func::call`] on the store's state.
+    pub(crate) fn call_in(
+        &self,
+        inner: &mut StoreInner,
+        params: &[Val],
+        results: &mut [Val],
+    ) -> Result<(), Error> {
         inner.check(self.store_id, "function")?;
         let data = &inner.funcs[self.index as usize];
         let funcref = data.funcref;

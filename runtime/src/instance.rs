@@ -51,11 +51,28 @@ impl From<Memory> for Extern {
 impl Extern {
     /// The item's type, as an import would be checked against.
     pub fn ty<T>(&self, store: &Store<T>) -> ExternType {
+        self.ty_in(&store.inner)
+    }
+
+    /// [`Extern::ty`] on the store's state.
+    pub(crate) fn ty_in(&self, inner: &StoreInner) -> ExternType {
         match self {
-            Extern::Func(f) => ExternType::Func(f.ty(store)),
-            Extern::Global(g) => ExternType::Global(g.ty(store)),
-            Extern::Table(t) => ExternType::Table(t.ty(store)),
-            Extern::Memory(m) => ExternType::Memory(m.ty(store)),
+            Extern::Func(f) => ExternType::Func(inner.funcs[f.index() as usize].ty.clone()),
+            Extern::Global(g) => ExternType::Global(inner.globals[g.index as usize].1),
+            Extern::Table(t) => {
+                let table = &inner.tables[t.index as usize];
+                ExternType::Table(crate::types::TableType {
+                    minimum: table.elements().len() as u32,
+                    ..table.ty
+                })
+            }
+            Extern::Memory(m) => {
+                let (memory, ty) = &inner.memories[m.index as usize];
+                ExternType::Memory(crate::types::MemoryType {
+                    minimum: memory.size_in_pages(),
+                    ..*ty
+                })
+            }
         }
     }
 }
@@ -70,12 +87,17 @@ pub struct Instance {
 impl Instance {
     /// The export `name`.
     pub fn get_export<T>(&self, store: &mut Store<T>, name: &str) -> Option<Extern> {
-        if store.inner.id != self.store_id {
+        self.export_in(&mut store.inner, name)
+    }
+
+    /// [`Instance::get_export`] on the store's state.
+    pub(crate) fn export_in(&self, inner: &mut StoreInner, name: &str) -> Option<Extern> {
+        if inner.id != self.store_id {
             return None;
         }
-        let module = store.inner.instances[self.index as usize].module.clone();
+        let module = inner.instances[self.index as usize].module.clone();
         let position = *module.info().export_index.get(name)?;
-        Some(self.resolve(&mut store.inner, module.info().exports[position].1))
+        Some(self.resolve(inner, module.info().exports[position].1))
     }
 
     /// The store handle of an entity of this instance.

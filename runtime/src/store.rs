@@ -60,6 +60,8 @@ pub(crate) struct StoreInner {
     pub memories: Vec<(Box<LinearMemory>, MemoryType)>,
     /// Nesting of host-to-wasm calls on this store.
     pub depth: u32,
+    /// Component functions, resource types and instance state.
+    pub component: crate::component::state::ComponentStore,
 }
 
 impl<T> Store<T> {
@@ -88,6 +90,7 @@ impl<T> Store<T> {
                 tables: Vec::new(),
                 memories: Vec::new(),
                 depth: 0,
+                component: Default::default(),
             }),
             data,
         }

@@ -36,6 +36,9 @@ pub enum TrapKind {
     Interrupted,
     /// A host function returned an error.
     Host(String),
+    /// A component broke a rule of the component model or handed over
+    /// an invalid value (the message says which and why).
+    Component(String),
 }
 
 impl TrapKind {
@@ -55,7 +58,7 @@ impl TrapKind {
             TrapKind::StackOverflow => "call stack exhausted",
             TrapKind::OutOfFuel => "all fuel consumed",
             TrapKind::Interrupted => "interrupted",
-            TrapKind::Host(message) => message,
+            TrapKind::Host(message) | TrapKind::Component(message) => message,
         }
     }
 }

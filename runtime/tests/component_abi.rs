@@ -2,7 +2,9 @@
 //! through linear memory and through flat core values, layouts match the
 //! spec, and invalid data from a guest is refused with a reason.
 
-use weft_runtime::component::{LiftError, Lifter, Lowerer, Type, Val};
+use weft_runtime::component::{
+    LiftError, LiftHandles, Lifter, Lowerer, Resource, ResourceType, StringEncoding, Type, Val,
+};
 
 /// A linear memory with a bump allocator standing in for `cabi_realloc`.
 struct Memory {
@@ -10,6 +12,9 @@ struct Memory {
     next: u32,
     /// When set, `realloc` returns this instead (a misbehaving guest).
     bad_pointer: Option<u32>,
+    encoding: StringEncoding,
+    /// Resources lowered as own handles, by handle.
+    handles: Vec<Resource>,
 }
 
 impl Memory {
@@ -18,6 +23,8 @@ impl Memory {
             bytes: vec![0; 1 << 16],
             next: 1024,
             bad_pointer: None,
+            encoding: StringEncoding::Utf8,
+            handles: Vec::new(),
         }
     }
 }
@@ -33,6 +40,28 @@ impl Lowerer for Memory {
         let ptr = self.next.next_multiple_of(align.max(1));
         self.next = ptr + size;
         Ok(ptr)
+    }
+    fn encoding(&self) -> StringEncoding {
+        self.encoding
+    }
+    fn lower_own(&mut self, _slot: u32, resource: Resource) -> Result<u32, LiftError> {
+        self.handles.push(resource);
+        Ok(self.handles.len() as u32)
+    }
+}
+
+/// Handles lifted back out of a [`Memory`]'s table.
+struct Table(Vec<Resource>);
+
+impl LiftHandles for Table {
+    fn lift_own(&mut self, _slot: u32, handle: u32) -> Result<Resource, LiftError> {
+        self.0
+            .get(handle as usize - 1)
+            .copied()
+            .ok_or_else(|| LiftError::Handle(format!("unknown handle index {handle}")))
+    }
+    fn lift_borrow(&mut self, slot: u32, handle: u32) -> Result<Resource, LiftError> {
+        self.lift_own(slot, handle)
     }
 }
 
@@ -140,8 +169,6 @@ fn samples() -> Vec<(Type, Val)> {
             Type::Flags((0..20).map(|i| format!("f{i}")).collect()),
             Val::Flags(vec![s("f0"), s("f9"), s("f19")]),
         ),
-        (Type::Own(0), Val::Own(3)),
-        (Type::Borrow(0), Val::Borrow(4)),
     ]
 }
 
@@ -274,7 +301,7 @@ fn invalid_utf8_is_refused_with_its_position() {
             valid_up_to: 2
         }
     );
-    assert!(err.to_string().contains("not valid UTF-8"), "{err}");
+    assert!(err.to_string().contains("invalid utf-8"), "{err}");
 }
 
 #[test]
@@ -355,4 +382,76 @@ fn values_of_the_wrong_type_are_refused() {
         .unwrap_err();
     assert!(matches!(err, LiftError::TypeMismatch { .. }));
     assert!(!Val::Flags(vec![s("x")]).has_type(&Type::Flags(vec![s("y")])));
+}
+
+#[test]
+fn strings_round_trip_in_every_encoding() {
+    for encoding in [
+        StringEncoding::Utf8,
+        StringEncoding::Utf16,
+        StringEncoding::Latin1Utf16,
+    ] {
+        for text in [
+            "",
+            "plain ascii",
+            "caf\u{e9} \u{ff}",
+            "\u{1f600} and \u{4e2d}",
+        ] {
+            let mut memory = Memory::new();
+            memory.encoding = encoding;
+            let value = Val::String(s(text));
+            memory.store(&value, &Type::String, 0).unwrap();
+            let back = Lifter::new(&memory.bytes)
+                .with_encoding(encoding)
+                .load(&Type::String, 0)
+                .unwrap();
+            assert_eq!(back, value, "{encoding:?}");
+        }
+    }
+    // latin1+utf16 tags a UTF-16 length with the top bit.
+    let mut memory = Memory::new();
+    memory.encoding = StringEncoding::Latin1Utf16;
+    memory
+        .store(&Val::String(s("\u{263a}x")), &Type::String, 0)
+        .unwrap();
+    let len = u32::from_le_bytes(memory.bytes[4..8].try_into().unwrap());
+    assert_eq!(len, (1 << 31) | 2);
+}
+
+#[test]
+fn unpaired_surrogates_are_refused() {
+    let mut memory = Memory::new();
+    memory.bytes[64..66].copy_from_slice(&0xd800u16.to_le_bytes());
+    let mut flat = [64u64, 1].into_iter();
+    let err = Lifter::new(&memory.bytes)
+        .with_encoding(StringEncoding::Utf16)
+        .lift_flat(&Type::String, &mut flat)
+        .unwrap_err();
+    assert!(
+        matches!(err, LiftError::InvalidUtf16 { unit: 0xd800, .. }),
+        "{err}"
+    );
+}
+
+#[test]
+fn handles_go_through_the_handle_table() {
+    let engine = weft_runtime::Engine::default();
+    let mut store = weft_runtime::Store::new(&engine, ());
+    let ty = ResourceType::host(&mut store);
+    let value = Val::List(vec![
+        Val::Own(Resource::new(ty, 7)),
+        Val::Own(Resource::new(ty, 9)),
+    ]);
+    let list = Type::List(Box::new(Type::Own(0)));
+    let mut memory = Memory::new();
+    memory.store(&value, &list, 0).unwrap();
+    let mut table = Table(memory.handles.clone());
+    let back = Lifter::new(&memory.bytes)
+        .with_handles(&mut table)
+        .load(&list, 0)
+        .unwrap();
+    assert_eq!(back, value);
+    // Without a handle table, a handle cannot be lifted.
+    let err = Lifter::new(&memory.bytes).load(&list, 0).unwrap_err();
+    assert!(matches!(err, LiftError::Handle(_)), "{err}");
 }

@@ -17,11 +17,12 @@
 //! # }
 //! ```
 //!
-//! Only core WebAssembly 2.0 is in scope: directives of later proposals
-//! (components, threads, exceptions, stack switching, custom-section
+//! Core WebAssembly 2.0 scripts and component-model scripts run; directives
+//! of other proposals (threads, exceptions, stack switching, custom-section
 //! assertions) are reported as failures that say they are unsupported, so a
 //! count never hides them.
 
+mod component;
 mod error;
 mod expect;
 mod guard;

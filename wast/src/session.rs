@@ -5,6 +5,9 @@ use std::collections::HashMap;
 
 use wast::token::Id;
 use wast::{QuoteWat, WastDirective, WastExecute, WastInvoke, WastRet, Wat};
+use weft_runtime::component::{
+    Component, Instance as ComponentInstance, Linker as ComponentLinker, Val as ComponentVal,
+};
 use weft_runtime::{Engine, Error, Instance, Linker, Module, Store, Val};
 
 use crate::error::Failed;
@@ -49,13 +52,25 @@ pub(crate) struct Session<'e> {
     definitions: HashMap<String, Result<Module, String>>,
     /// The id of the most recent `(module definition ...)`.
     last_definition: Option<String>,
+    /// Host items and named component instances for components.
+    components: ComponentLinker<()>,
+    /// The most recent instance, when it is a component's: what `invoke`
+    /// without a name calls.
+    current_component: Option<Result<ComponentInstance, String>>,
+    /// Components compiled by `(component definition ...)`, by `$id`.
+    component_definitions: HashMap<String, Result<Component, String>>,
 }
 
 impl<'e> Session<'e> {
     /// A fresh store and linker on `engine`.
     pub(crate) fn new(engine: &'e Engine) -> Result<Self, Failed> {
         let (store, linker) = guard(|| (Store::new(engine, ()), Linker::new(engine)))?;
+        let mut components = ComponentLinker::new(engine);
+        crate::component::define_host(engine, &mut components)?;
         Ok(Session {
+            components,
+            current_component: None,
+            component_definitions: HashMap::new(),
             engine,
             store,
             linker,
@@ -75,19 +90,66 @@ impl<'e> Session<'e> {
     /// refer back to it.
     pub(crate) fn run(&mut self, directive: WastDirective<'_>, line: usize) -> Result<(), Failed> {
         match directive {
+            WastDirective::Module(mut module) if is_component(&module) => {
+                self.component(&mut module, line)
+            }
             WastDirective::Module(mut module) => self.module(&mut module, line),
+            WastDirective::ModuleDefinition(mut module) if is_component(&module) => {
+                self.component_definition(&mut module, line)
+            }
             WastDirective::ModuleDefinition(mut module) => {
                 self.module_definition(&mut module, line)
             }
             WastDirective::ModuleInstance {
                 instance, module, ..
+            } if module.is_some_and(|id| self.component_definitions.contains_key(id.name())) => {
+                self.component_instance(instance, module, line)
+            }
+            WastDirective::ModuleInstance {
+                instance, module, ..
             } => self.module_instance(instance, module, line),
             WastDirective::Register { name, module, .. } => self.register(name, module),
+            WastDirective::Invoke(invoke) if self.calls_component(&invoke) => {
+                self.invoke_component(&invoke)?.map_err(Failed::Call)?;
+                Ok(())
+            }
             WastDirective::Invoke(invoke) => {
                 self.invoke(&invoke)?.map_err(Failed::Call)?;
                 Ok(())
             }
+            WastDirective::AssertReturn {
+                exec: WastExecute::Invoke(invoke),
+                results,
+                ..
+            } if self.calls_component(&invoke) => {
+                let got = self.invoke_component(&invoke)?.map_err(Failed::Call)?;
+                crate::component::check_results(&got, &results)
+            }
             WastDirective::AssertReturn { exec, results, .. } => self.assert_return(exec, &results),
+            WastDirective::AssertTrap {
+                exec: WastExecute::Invoke(invoke),
+                message,
+                ..
+            } if self.calls_component(&invoke) => {
+                let outcome = self
+                    .invoke_component(&invoke)?
+                    .map(|vals| format!("the call returned {vals:?}"));
+                expect_trap(outcome, message)
+            }
+            WastDirective::AssertTrap {
+                exec: WastExecute::Wat(Wat::Component(mut component)),
+                message,
+                ..
+            } => {
+                let bytes = component
+                    .encode()
+                    .map_err(|err| Failed::Encode(err.message()))?;
+                let component = self.compile_component_bytes(&bytes)?;
+                let outcome = self
+                    .instantiate_component(&component)?
+                    .map(|_| "the component instantiated".to_string());
+                expect_trap(outcome, message)
+            }
             WastDirective::AssertTrap { exec, message, .. } => self.assert_trap(exec, message),
             WastDirective::AssertExhaustion { call, message, .. } => {
                 let outcome = self.invoke(&call)?;
@@ -140,6 +202,7 @@ impl<'e> Session<'e> {
     /// Makes `instance` the current instance (and `$name`'s); `None` means
     /// the module at `line` failed.
     fn set_current(&mut self, name: Option<String>, instance: Option<Instance>, line: usize) {
+        self.current_component = None;
         let slot: Slot = instance.ok_or_else(|| format!("the module at line {line} failed"));
         if let Some(name) = name {
             self.named.insert(name, slot.clone());
@@ -250,9 +313,6 @@ impl<'e> Session<'e> {
         message: &str,
         expected: Rejection,
     ) -> Result<(), Failed> {
-        if is_component(module) {
-            return Err(unsupported("a component"));
-        }
         let bytes = match module.encode() {
             Ok(bytes) => bytes,
             Err(err) => {
@@ -263,7 +323,12 @@ impl<'e> Session<'e> {
             }
         };
         let engine = self.engine;
-        match guard(|| Module::new(engine, &bytes))? {
+        let outcome = if is_component(module) {
+            guard(|| Component::new(engine, &bytes).map(drop))?
+        } else {
+            guard(|| Module::new(engine, &bytes).map(drop))?
+        };
+        match outcome {
             Ok(_) => Err(Failed::Accepted {
                 expected: expected.as_str(),
                 message: message.to_string(),
@@ -280,8 +345,17 @@ impl<'e> Session<'e> {
     /// `assert_unlinkable`: the module compiles, but its imports cannot be
     /// satisfied. The message is not compared.
     fn assert_unlinkable(&mut self, module: &mut Wat<'_>, message: &str) -> Result<(), Failed> {
-        let module = self.compile_wat(module)?;
-        match self.instantiate(&module)? {
+        let outcome = if let Wat::Component(component) = module {
+            let bytes = component
+                .encode()
+                .map_err(|err| Failed::Encode(err.message()))?;
+            let component = self.compile_component_bytes(&bytes)?;
+            self.instantiate_component(&component)?.map(drop)
+        } else {
+            let module = self.compile_wat(module)?;
+            self.instantiate(&module)?.map(drop)
+        };
+        match outcome {
             Ok(_) => Err(Failed::Accepted {
                 expected: "unlinkable",
                 message: message.to_string(),
@@ -293,6 +367,126 @@ impl<'e> Session<'e> {
                 error,
             }),
         }
+    }
+
+    /// `(component ...)`: compile and instantiate; the instance becomes
+    /// the current one, and a named one can be imported by later
+    /// components under its name.
+    fn component(&mut self, module: &mut QuoteWat<'_>, line: usize) -> Result<(), Failed> {
+        let name = module.name().map(|id| id.name().to_string());
+        let bytes = module
+            .encode()
+            .map_err(|err| Failed::Encode(err.message()))?;
+        let result = self.compile_component_bytes(&bytes).and_then(|component| {
+            self.instantiate_component(&component)?
+                .map_err(Failed::Instantiate)
+        });
+        self.set_current_component(name, result.as_ref().ok().cloned(), line);
+        result.map(drop)
+    }
+
+    fn set_current_component(
+        &mut self,
+        name: Option<String>,
+        instance: Option<ComponentInstance>,
+        line: usize,
+    ) {
+        if let (Some(name), Some(instance)) = (&name, &instance) {
+            self.components.define_instance(name, instance);
+        }
+        self.current_component =
+            Some(instance.ok_or_else(|| format!("the component at line {line} failed")));
+    }
+
+    /// `(component definition ...)`: compile only.
+    fn component_definition(
+        &mut self,
+        module: &mut QuoteWat<'_>,
+        line: usize,
+    ) -> Result<(), Failed> {
+        let name = module
+            .name()
+            .map(|id| id.name().to_string())
+            .unwrap_or_default();
+        let bytes = module
+            .encode()
+            .map_err(|err| Failed::Encode(err.message()))?;
+        let result = self.compile_component_bytes(&bytes);
+        let (entry, outcome) = match result {
+            Ok(component) => (Ok(component), Ok(())),
+            Err(failed) => (
+                Err(format!("the component definition at line {line} failed")),
+                Err(failed),
+            ),
+        };
+        self.component_definitions.insert(name, entry);
+        outcome
+    }
+
+    /// `(component instance $i $c)`: instantiate a defined component.
+    fn component_instance(
+        &mut self,
+        instance: Option<Id<'_>>,
+        definition: Option<Id<'_>>,
+        line: usize,
+    ) -> Result<(), Failed> {
+        let key = definition
+            .map(|id| id.name().to_string())
+            .unwrap_or_default();
+        let name = instance.map(|id| id.name().to_string());
+        let result = match self.component_definitions.get(&key) {
+            None => Err(Failed::NoInstance(format!(
+                "no component definition named ${key}"
+            ))),
+            Some(Err(reason)) => Err(Failed::NoInstance(reason.clone())),
+            Some(Ok(component)) => {
+                let component = component.clone();
+                self.instantiate_component(&component)
+                    .and_then(|r| r.map_err(Failed::Instantiate))
+            }
+        };
+        self.set_current_component(name, result.as_ref().ok().cloned(), line);
+        result.map(drop)
+    }
+
+    fn compile_component_bytes(&mut self, bytes: &[u8]) -> Result<Component, Failed> {
+        let engine = self.engine;
+        guard(|| Component::new(engine, bytes))?.map_err(Failed::Compile)
+    }
+
+    fn instantiate_component(
+        &mut self,
+        component: &Component,
+    ) -> Result<Result<ComponentInstance, Error>, Failed> {
+        guard(|| self.components.instantiate(&mut self.store, component))
+    }
+
+    /// Whether `invoke` calls the current component (not a core module).
+    fn calls_component(&self, invoke: &WastInvoke<'_>) -> bool {
+        invoke.module.is_none() && self.current_component.is_some()
+    }
+
+    /// Calls a function of the current component instance.
+    fn invoke_component(
+        &mut self,
+        invoke: &WastInvoke<'_>,
+    ) -> Result<Result<Vec<ComponentVal>, Error>, Failed> {
+        let instance = match &self.current_component {
+            Some(slot) => slot.clone().map_err(Failed::NoInstance)?,
+            None => return Err(Failed::NoInstance("no component instance".into())),
+        };
+        let args = invoke
+            .args
+            .iter()
+            .map(crate::component::arg_to_val)
+            .collect::<Result<Vec<_>, _>>()?;
+        let func = guard(|| instance.get_func(&mut self.store, invoke.name))?.ok_or_else(|| {
+            Failed::NoExport {
+                kind: "function",
+                name: invoke.name.to_string(),
+            }
+        })?;
+        guard(|| func.call(&mut self.store, &args))
     }
 
     /// Encodes and compiles a module that should compile.

@@ -150,16 +150,15 @@ fn a_failed_module_fails_the_directives_that_use_it() {
 }
 
 #[test]
-fn directives_beyond_core_2_0_are_unsupported_failures() {
+fn directives_of_other_proposals_are_unsupported_failures() {
     let report = run(r#"(module)
 (thread $t (module))
 (wait $t)
 (assert_exception (invoke "f"))
-(component)
 "#);
     assert_eq!(
         (report.passed, report.failed),
-        (1, 4),
+        (1, 3),
         "{}",
         failures(&report)
     );
@@ -167,7 +166,47 @@ fn directives_beyond_core_2_0_are_unsupported_failures() {
         assert!(failure.message.starts_with("unsupported: "), "{failure}");
     }
     let lines: Vec<usize> = report.failures.iter().map(|f| f.line).collect();
-    assert_eq!(lines, [2, 3, 4, 5]);
+    assert_eq!(lines, [2, 3, 4]);
+}
+
+#[test]
+fn component_directives_pass() {
+    let report = run(r#"
+(component definition $C
+  (core module $m
+    (memory (export "mem") 1)
+    (func (export "add") (param i32 i32) (result i32)
+      (i32.add (local.get 0) (local.get 1)))
+    (func (export "bad-char") (result i32) (i32.const 0xd800))
+    (func (export "pick") (param i32) (result i32) (local.get 0)))
+  (core instance $i (instantiate $m))
+  (func (export "add") (param "a" u32) (param "b" u32) (result u32)
+    (canon lift (core func $i "add")))
+  (func (export "bad-char") (result char) (canon lift (core func $i "bad-char")))
+  (type $e (enum "a" "b"))
+  (export $e2 "e" (type $e))
+  (func (export "pick") (param "x" u32) (result $e2) (canon lift (core func $i "pick")))
+)
+(component instance $c $C)
+(assert_return (invoke "add" (u32.const 2) (u32.const 40)) (u32.const 42))
+(assert_return (invoke "pick" (u32.const 1)) (enum.const "b"))
+(assert_trap (invoke "bad-char") "invalid `char` bit pattern")
+(assert_trap (invoke "pick" (u32.const 2)) "invalid variant discriminant")
+(component
+  (import "host-return-two" (func $f (result u32)))
+  (export "two" (func $f)))
+(assert_return (invoke "two") (u32.const 2))
+(assert_invalid (component (export "x" (func 0))) "function index out of bounds")
+(assert_unlinkable
+  (component (import "nowhere" (func)))
+  "missing import")
+"#);
+    assert_eq!(
+        (report.passed, report.failed),
+        (10, 0),
+        "{}",
+        failures(&report)
+    );
 }
 
 #[test]

@@ -120,3 +120,161 @@ const OVERSIZED: Layout = Layout {
     align: 8,
     flat: Flat::TOO_MANY,
 };
+
+/// A component function's type: named parameters and an optional result.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FuncType {
+    /// The parameters, by name.
+    pub params: Vec<(String, Type)>,
+    /// The result, if any.
+    pub result: Option<Type>,
+}
+
+/// How a component function's values travel as core values: its core
+/// signature, and whether parameters or results go through memory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Signature {
+    /// The core parameter types.
+    pub params: Vec<crate::types::ValType>,
+    /// The core result types.
+    pub results: Vec<crate::types::ValType>,
+    /// More than 16 flat parameters: they are stored as a tuple in memory
+    /// and passed by pointer.
+    pub params_in_memory: bool,
+    /// More than one flat result: the result is stored in memory, at a
+    /// pointer the callee returns (lift) or the caller passes (lower).
+    pub result_in_memory: bool,
+}
+
+impl FuncType {
+    /// The parameter types as one tuple (how they are spilled to memory).
+    pub(crate) fn params_tuple(&self) -> Type {
+        Type::Tuple(self.params.iter().map(|(_, t)| t.clone()).collect())
+    }
+
+    /// The core signature of this function lifted from (`lowering` false)
+    /// or lowered into (`lowering` true) a core function.
+    pub(crate) fn signature(&self, lowering: bool) -> Signature {
+        use crate::types::ValType;
+        let core = |flat: &[weft_wit::abi::FlatType]| -> Vec<ValType> {
+            flat.iter()
+                .map(|t| match t {
+                    weft_wit::abi::FlatType::I32 => ValType::I32,
+                    weft_wit::abi::FlatType::I64 => ValType::I64,
+                    weft_wit::abi::FlatType::F32 => ValType::F32,
+                    weft_wit::abi::FlatType::F64 => ValType::F64,
+                })
+                .collect()
+        };
+        let params_flat = self.params_tuple().layout().flat;
+        let (mut params, params_in_memory) = match params_flat.types() {
+            Some(types) => (core(types), false),
+            None => (vec![ValType::I32], true),
+        };
+        let result_flat = self.result.as_ref().map(|t| t.layout().flat);
+        let result_types = result_flat.as_ref().and_then(|f| f.types());
+        let (results, result_in_memory) = match (self.result.is_some(), result_types) {
+            (false, _) => (Vec::new(), false),
+            (true, Some(types)) if types.len() <= weft_wit::abi::MAX_FLAT_RESULTS => {
+                (core(types), false)
+            }
+            (true, _) if lowering => {
+                params.push(ValType::I32);
+                (Vec::new(), true)
+            }
+            (true, _) => (vec![ValType::I32], true),
+        };
+        Signature {
+            params,
+            results,
+            params_in_memory,
+            result_in_memory,
+        }
+    }
+}
+
+impl std::fmt::Display for FuncType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "func(")?;
+        for (i, (name, ty)) in self.params.iter().enumerate() {
+            if i > 0 {
+                write!(f, ", ")?;
+            }
+            write!(f, "{name}: {ty}")?;
+        }
+        write!(f, ")")?;
+        if let Some(result) = &self.result {
+            write!(f, " -> {result}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::fmt::Display for Type {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let list = |f: &mut std::fmt::Formatter<'_>, items: &[&Type]| {
+            for (i, t) in items.iter().enumerate() {
+                if i > 0 {
+                    write!(f, ", ")?;
+                }
+                write!(f, "{t}")?;
+            }
+            Ok(())
+        };
+        match self {
+            Type::Bool => write!(f, "bool"),
+            Type::S8 => write!(f, "s8"),
+            Type::U8 => write!(f, "u8"),
+            Type::S16 => write!(f, "s16"),
+            Type::U16 => write!(f, "u16"),
+            Type::S32 => write!(f, "s32"),
+            Type::U32 => write!(f, "u32"),
+            Type::S64 => write!(f, "s64"),
+            Type::U64 => write!(f, "u64"),
+            Type::F32 => write!(f, "f32"),
+            Type::F64 => write!(f, "f64"),
+            Type::Char => write!(f, "char"),
+            Type::String => write!(f, "string"),
+            Type::List(t) => write!(f, "list<{t}>"),
+            Type::Record(fields) => {
+                write!(f, "record {{ ")?;
+                for (i, (n, t)) in fields.iter().enumerate() {
+                    if i > 0 {
+                        write!(f, ", ")?;
+                    }
+                    write!(f, "{n}: {t}")?;
+                }
+                write!(f, " }}")
+            }
+            Type::Tuple(types) => {
+                write!(f, "tuple<")?;
+                list(f, &types.iter().collect::<Vec<_>>())?;
+                write!(f, ">")
+            }
+            Type::Variant(cases) => {
+                write!(f, "variant {{ ")?;
+                for (i, (n, t)) in cases.iter().enumerate() {
+                    if i > 0 {
+                        write!(f, ", ")?;
+                    }
+                    match t {
+                        Some(t) => write!(f, "{n}({t})")?,
+                        None => write!(f, "{n}")?,
+                    }
+                }
+                write!(f, " }}")
+            }
+            Type::Enum(cases) => write!(f, "enum {{ {} }}", cases.join(", ")),
+            Type::Flags(names) => write!(f, "flags {{ {} }}", names.join(", ")),
+            Type::Option(t) => write!(f, "option<{t}>"),
+            Type::Result { ok, err } => match (ok, err) {
+                (None, None) => write!(f, "result"),
+                (Some(ok), None) => write!(f, "result<{ok}>"),
+                (None, Some(err)) => write!(f, "result<_, {err}>"),
+                (Some(ok), Some(err)) => write!(f, "result<{ok}, {err}>"),
+            },
+            Type::Own(r) => write!(f, "own<resource {r}>"),
+            Type::Borrow(r) => write!(f, "borrow<resource {r}>"),
+        }
+    }
+}

@@ -47,10 +47,10 @@ pub enum Val {
     Result(Result<Option<Box<Val>>, Option<Box<Val>>>),
     /// The names of the flags that are set.
     Flags(Vec<String>),
-    /// An owned handle.
-    Own(u32),
-    /// A borrowed handle.
-    Borrow(u32),
+    /// An owned resource.
+    Own(super::resources::Resource),
+    /// A borrowed resource (valid for the call it is passed to).
+    Borrow(super::resources::Resource),
 }
 
 impl Val {

@@ -1,0 +1,445 @@
+//! Calls across the component boundary: into a lifted function (values
+//! lowered into the callee, results lifted out, post-return run), and out
+//! of a component through a lowered import (arguments lifted from the
+//! caller, results lowered back into it). A call from one component into
+//! another is both: lifted from the caller's memory, lowered into the
+//! callee's.
+
+use std::sync::Arc;
+
+use super::abi::{LiftError, LiftHandles, Lifter, Lowerer, StringEncoding};
+use super::resources::{check_type, Handle, Resource, ResourceType};
+use super::state::{trap, CallScope, ComponentFuncData, ComponentStore, Lifted, RuntimeOptions};
+use super::types::{FuncType, Signature};
+use super::values::Val;
+use crate::externals::Memory;
+use crate::store::StoreInner;
+use crate::trap::Trap;
+use crate::types::ValType;
+use crate::values::Val as CoreVal;
+
+/// Calls the component function `index` with `args`, returning its result.
+pub(crate) fn call(inner: &mut StoreInner, index: u32, args: &[Val]) -> Result<Option<Val>, Trap> {
+    let func = inner.component.funcs[index as usize].clone();
+    let ty = func.ty().clone();
+    check_args(&ty, args)?;
+    match func {
+        ComponentFuncData::Lifted(lifted) => call_lifted(inner, &lifted, args),
+        ComponentFuncData::Host { func, .. } => {
+            let results = func(inner, args)?;
+            match (&ty.result, results.as_slice()) {
+                (None, []) => Ok(None),
+                (Some(t), [value]) if value.has_type(t) => Ok(Some(value.clone())),
+                _ => Err(trap(format!(
+                    "host function returned {results:?}, which does not match {ty}"
+                ))),
+            }
+        }
+    }
+}
+
+fn check_args(ty: &FuncType, args: &[Val]) -> Result<(), Trap> {
+    if args.len() != ty.params.len() {
+        return Err(trap(format!("{ty} called with {} arguments", args.len())));
+    }
+    for (arg, (name, t)) in args.iter().zip(&ty.params) {
+        if !arg.has_type(t) {
+            return Err(trap(format!(
+                "argument `{name}` is {arg:?}, which is not a {t}"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The bytes of a component's memory (empty without a `memory` option).
+///
+/// # Safety
+///
+/// The slice must not outlive the memory, nor be used across a call that
+/// may grow it (memories never move, but their length changes).
+unsafe fn guest_memory<'a>(inner: &StoreInner, memory: Option<Memory>) -> &'a mut [u8] {
+    match memory {
+        Some(m) => {
+            let linear = &inner.memories[m.index as usize].0;
+            // SAFETY: the memory's bytes stay put; the caller limits use.
+            unsafe { std::slice::from_raw_parts_mut(linear.base(), linear.byte_size()) }
+        }
+        None => &mut [],
+    }
+}
+
+fn to_core(bits: u64, ty: ValType) -> CoreVal {
+    match ty {
+        ValType::I64 => CoreVal::I64(bits as i64),
+        ValType::F32 => CoreVal::F32(bits as u32),
+        ValType::F64 => CoreVal::F64(bits),
+        _ => CoreVal::I32(bits as u32 as i32),
+    }
+}
+
+fn to_bits(value: &CoreVal) -> u64 {
+    match value {
+        CoreVal::I32(v) => u64::from(*v as u32),
+        CoreVal::I64(v) => *v as u64,
+        CoreVal::F32(v) => u64::from(*v),
+        CoreVal::F64(v) => *v,
+        _ => 0,
+    }
+}
+
+fn core_trap(err: crate::Error) -> Trap {
+    match err {
+        crate::Error::Trap(trap) => trap,
+        other => trap(other.to_string()),
+    }
+}
+
+/// Calls into a lifted function.
+fn call_lifted(inner: &mut StoreInner, lifted: &Lifted, args: &[Val]) -> Result<Option<Val>, Trap> {
+    let state = lifted.instance as usize;
+    if !inner.component.instances[state].may_enter {
+        return Err(trap("cannot enter component instance"));
+    }
+    inner.component.instances[state].may_enter = false;
+    let id = inner.component.next_call;
+    inner.component.next_call += 1;
+    inner.component.calls.push(CallScope { id, borrows: 0 });
+    let scope = inner.component.calls.len() - 1;
+    let outcome = run_lifted(inner, lifted, args, scope);
+    inner.component.calls.truncate(scope);
+    inner.component.instances[state].may_enter = true;
+    outcome
+}
+
+fn run_lifted(
+    inner: &mut StoreInner,
+    lifted: &Lifted,
+    args: &[Val],
+    scope: usize,
+) -> Result<Option<Val>, Trap> {
+    let state = lifted.instance as usize;
+    let (ty, signature) = (&lifted.ty, &lifted.signature);
+    let mut flat = Vec::with_capacity(signature.params.len());
+    {
+        let mut lowerer = GuestLowerer {
+            inner,
+            options: &lifted.options,
+            state,
+            resources: &lifted.resources,
+            scope: Some(scope),
+        };
+        if signature.params_in_memory {
+            let tuple = ty.params_tuple();
+            let layout = tuple.layout();
+            let ptr = lowerer.allocate("parameters", layout.size, layout.align)?;
+            lowerer.store(&Val::Tuple(args.to_vec()), &tuple, ptr)?;
+            flat.push(u64::from(ptr));
+        } else {
+            for (arg, (_, t)) in args.iter().zip(&ty.params) {
+                lowerer.lower_flat(arg, t, &mut flat)?;
+            }
+        }
+    }
+    let core_args: Vec<CoreVal> = flat
+        .iter()
+        .zip(&signature.params)
+        .map(|(bits, t)| to_core(*bits, *t))
+        .collect();
+    let mut core_results: Vec<CoreVal> = signature
+        .results
+        .iter()
+        .map(|t| CoreVal::default_for(*t))
+        .collect();
+    lifted
+        .core
+        .call_in(inner, &core_args, &mut core_results)
+        .map_err(core_trap)?;
+    let result = match &ty.result {
+        None => None,
+        Some(t) => {
+            let bits: Vec<u64> = core_results.iter().map(to_bits).collect();
+            // SAFETY: used only while lifting, which calls no wasm.
+            let memory = unsafe { guest_memory(inner, lifted.options.memory) };
+            let mut lends = Vec::new();
+            let mut handles = GuestHandles {
+                component: &mut inner.component,
+                state,
+                resources: &lifted.resources,
+                lends: &mut lends,
+            };
+            let mut lifter = Lifter::new(memory)
+                .with_encoding(lifted.options.encoding)
+                .with_handles(&mut handles);
+            Some(if signature.result_in_memory {
+                lifter.load(t, bits[0] as u32)?
+            } else {
+                lifter.lift_flat(t, &mut bits.into_iter())?
+            })
+        }
+    };
+    if inner.component.calls[scope].borrows > 0 {
+        return Err(trap("borrow handles still remain at the end of the call"));
+    }
+    if let Some(post_return) = lifted.options.post_return {
+        inner.component.instances[state].may_leave = false;
+        let outcome = post_return.call_in(inner, &core_results, &mut []);
+        inner.component.instances[state].may_leave = true;
+        outcome.map_err(core_trap)?;
+    }
+    Ok(result)
+}
+
+/// A lowered import: what a guest's call of it needs.
+pub(crate) struct Lowered {
+    /// The component function called.
+    pub target: u32,
+    pub ty: Arc<FuncType>,
+    pub signature: Signature,
+    pub options: RuntimeOptions,
+    /// The calling component instance.
+    pub instance: u32,
+    pub resources: Arc<[Option<ResourceType>]>,
+}
+
+/// Runs a guest's call of a lowered import.
+pub(crate) fn call_lowered(
+    inner: &mut StoreInner,
+    lowered: &Lowered,
+    core_args: &[CoreVal],
+    core_results: &mut [CoreVal],
+) -> Result<(), Trap> {
+    let state = lowered.instance as usize;
+    if !inner.component.instances[state].may_leave {
+        return Err(trap("cannot leave component instance"));
+    }
+    let (ty, signature) = (&lowered.ty, &lowered.signature);
+    let bits: Vec<u64> = core_args.iter().map(to_bits).collect();
+    let mut lends = Vec::new();
+    let args = {
+        // SAFETY: used only while lifting, which calls no wasm.
+        let memory = unsafe { guest_memory(inner, lowered.options.memory) };
+        let mut handles = GuestHandles {
+            component: &mut inner.component,
+            state,
+            resources: &lowered.resources,
+            lends: &mut lends,
+        };
+        let mut lifter = Lifter::new(memory)
+            .with_encoding(lowered.options.encoding)
+            .with_handles(&mut handles);
+        if signature.params_in_memory {
+            match lifter.load(&ty.params_tuple(), bits[0] as u32)? {
+                Val::Tuple(values) => values,
+                _ => unreachable!("a tuple type loads as a tuple"),
+            }
+        } else {
+            let mut flat = bits.iter().copied();
+            ty.params
+                .iter()
+                .map(|(_, t)| lifter.lift_flat(t, &mut flat))
+                .collect::<Result<Vec<_>, _>>()?
+        }
+    };
+    let outcome = call(inner, lowered.target, &args);
+    for (owner, handle) in lends {
+        if let Ok(h) = inner.component.instances[owner].handles.get_mut(handle) {
+            h.lends -= 1;
+        }
+    }
+    let (Some(value), Some(t)) = (outcome?, &ty.result) else {
+        return Ok(());
+    };
+    let mut lowerer = GuestLowerer {
+        inner,
+        options: &lowered.options,
+        state,
+        resources: &lowered.resources,
+        scope: None,
+    };
+    if signature.result_in_memory {
+        let ptr = *bits.last().expect("a return pointer") as u32;
+        lowerer.store(&value, t, ptr)?;
+    } else {
+        let mut flat = Vec::with_capacity(1);
+        lowerer.lower_flat(&value, t, &mut flat)?;
+        for ((slot, bits), ty) in core_results.iter_mut().zip(flat).zip(&signature.results) {
+            *slot = to_core(bits, *ty);
+        }
+    }
+    Ok(())
+}
+
+/// Lowers values into a component instance: its memory, realloc and
+/// handle table.
+struct GuestLowerer<'a> {
+    inner: &'a mut StoreInner,
+    options: &'a RuntimeOptions,
+    state: usize,
+    resources: &'a [Option<ResourceType>],
+    /// The call scope borrows are lent for (when lowering arguments).
+    scope: Option<usize>,
+}
+
+fn slot_type(resources: &[Option<ResourceType>], slot: u32) -> Result<ResourceType, LiftError> {
+    resources
+        .get(slot as usize)
+        .copied()
+        .flatten()
+        .ok_or_else(|| LiftError::Handle(format!("resource type {slot} is not bound")))
+}
+
+impl GuestLowerer<'_> {
+    fn checked_resource(&self, slot: u32, resource: Resource) -> Result<ResourceType, LiftError> {
+        let ty = slot_type(self.resources, slot)?;
+        if resource.ty != ty {
+            return Err(LiftError::Handle(
+                "a resource of another type than the parameter's".into(),
+            ));
+        }
+        Ok(ty)
+    }
+}
+
+impl Lowerer for GuestLowerer<'_> {
+    fn memory(&mut self) -> &mut [u8] {
+        // SAFETY: the slice is used before the next realloc call.
+        unsafe { guest_memory(self.inner, self.options.memory) }
+    }
+
+    fn realloc(&mut self, size: u32, align: u32) -> Result<u32, LiftError> {
+        let realloc = self
+            .options
+            .realloc
+            .ok_or_else(|| LiftError::Realloc("the component has no realloc option".into()))?;
+        let args = [
+            CoreVal::I32(0),
+            CoreVal::I32(0),
+            CoreVal::I32(align as i32),
+            CoreVal::I32(size as i32),
+        ];
+        let mut result = [CoreVal::I32(0)];
+        self.inner.component.instances[self.state].may_leave = false;
+        let outcome = realloc.call_in(self.inner, &args, &mut result);
+        self.inner.component.instances[self.state].may_leave = true;
+        outcome.map_err(|e| LiftError::Trap(core_trap(e).to_string()))?;
+        Ok(to_bits(&result[0]) as u32)
+    }
+
+    fn encoding(&self) -> StringEncoding {
+        self.options.encoding
+    }
+
+    fn lower_own(&mut self, slot: u32, resource: Resource) -> Result<u32, LiftError> {
+        self.checked_resource(slot, resource)?;
+        self.inner.component.instances[self.state]
+            .handles
+            .add(Handle {
+                resource,
+                own: true,
+                lends: 0,
+                scope: None,
+            })
+    }
+
+    fn lower_borrow(&mut self, slot: u32, resource: Resource) -> Result<u32, LiftError> {
+        let ty = self.checked_resource(slot, resource)?;
+        let component = &mut self.inner.component;
+        if component.resource_types[ty.index as usize].owner == Some(self.state as u32) {
+            return Ok(resource.rep);
+        }
+        let scope = self
+            .scope
+            .ok_or_else(|| LiftError::Handle("a borrow outside of a call".into()))?;
+        let id = component.calls[scope].id;
+        let handle = component.instances[self.state].handles.add(Handle {
+            resource,
+            own: false,
+            lends: 0,
+            scope: Some(id),
+        })?;
+        component.calls[scope].borrows += 1;
+        Ok(handle)
+    }
+}
+
+/// Lifts handles out of a component instance's table.
+struct GuestHandles<'a> {
+    component: &'a mut ComponentStore,
+    state: usize,
+    resources: &'a [Option<ResourceType>],
+    /// Own handles lent for the call, to give back after it.
+    lends: &'a mut Vec<(usize, u32)>,
+}
+
+impl LiftHandles for GuestHandles<'_> {
+    fn lift_own(&mut self, slot: u32, handle: u32) -> Result<Resource, LiftError> {
+        let ty = slot_type(self.resources, slot)?;
+        self.component.instances[self.state]
+            .handles
+            .take_own(handle, ty)
+    }
+
+    fn lift_borrow(&mut self, slot: u32, handle: u32) -> Result<Resource, LiftError> {
+        let ty = slot_type(self.resources, slot)?;
+        let entry = self.component.instances[self.state]
+            .handles
+            .get_mut(handle)?;
+        check_type(handle, entry, ty)?;
+        if entry.own {
+            entry.lends += 1;
+            self.lends.push((self.state, handle));
+        }
+        Ok(entry.resource)
+    }
+}
+
+/// Drops the handle `index` of resource type `ty` in component instance
+/// `state` (`canon resource.drop`), running the destructor of an own
+/// handle's resource.
+pub(crate) fn resource_drop(
+    inner: &mut StoreInner,
+    state: usize,
+    ty: ResourceType,
+    index: u32,
+) -> Result<(), Trap> {
+    let table = &mut inner.component.instances[state].handles;
+    let handle = table.get(index)?;
+    check_type(index, handle, ty)?;
+    if handle.own && handle.lends > 0 {
+        return Err(trap(format!(
+            "cannot remove owned resource while borrowed: handle {index} is lent out"
+        )));
+    }
+    let handle = table.remove(index)?;
+    if !handle.own {
+        let scope = handle.scope;
+        if let Some(call) = inner
+            .component
+            .calls
+            .iter_mut()
+            .find(|c| Some(c.id) == scope)
+        {
+            call.borrows -= 1;
+        }
+        return Ok(());
+    }
+    run_destructor(inner, handle.resource)
+}
+
+/// Runs the destructor of `resource`'s type, if it has one.
+pub(crate) fn run_destructor(inner: &mut StoreInner, resource: Resource) -> Result<(), Trap> {
+    let data = &inner.component.resource_types[resource.ty.index as usize];
+    let (Some(dtor), owner) = (data.dtor, data.owner) else {
+        return Ok(());
+    };
+    if let Some(owner) = owner {
+        if !inner.component.instances[owner as usize].may_enter {
+            return Err(trap(
+                "cannot enter component instance (to run a destructor)",
+            ));
+        }
+    }
+    dtor.call_in(inner, &[CoreVal::I32(resource.rep as i32)], &mut [])
+        .map_err(core_trap)
+}

@@ -1,0 +1,650 @@
+//! Loading a component: the binary is validated and its section graph
+//! turned, once, into a plan per component definition: the steps that
+//! build its index spaces when it is instantiated. Core modules are
+//! compiled here; nested components get plans of their own.
+
+use std::sync::Arc;
+
+use wasmparser::component_types::{ComponentAnyTypeId, ComponentEntityType, ResourceId};
+use wasmparser::types::TypesRef;
+use wasmparser::{
+    CanonicalFunction, CanonicalOption, ComponentAlias, ComponentExternalKind,
+    ComponentOuterAliasKind, ComponentTypeRef, Encoding, ExternalKind, Parser, Payload, Validator,
+    WasmFeatures,
+};
+
+use super::abi::StringEncoding;
+use super::convert::{self, ResourceSlots};
+use super::types::FuncType;
+use crate::engine::Engine;
+use crate::error::Error;
+use crate::module::Module;
+
+/// The index spaces of a component whose items are core entities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CoreSort {
+    /// A core function.
+    Func,
+    /// A core table.
+    Table,
+    /// A core memory.
+    Memory,
+    /// A core global.
+    Global,
+}
+
+impl CoreSort {
+    fn of(kind: ExternalKind) -> Result<CoreSort, Error> {
+        Ok(match kind {
+            ExternalKind::Func | ExternalKind::FuncExact => CoreSort::Func,
+            ExternalKind::Table => CoreSort::Table,
+            ExternalKind::Memory => CoreSort::Memory,
+            ExternalKind::Global => CoreSort::Global,
+            ExternalKind::Tag => return Err(Error::unsupported("exception tags")),
+        })
+    }
+}
+
+/// A reference to an item in a component's index spaces, as an
+/// instantiation argument or an export.
+#[derive(Debug, Clone)]
+pub(crate) enum ItemRef {
+    /// A core module.
+    Module(u32),
+    /// A component function.
+    Func(u32),
+    /// A component.
+    Component(u32),
+    /// A component instance.
+    Instance(u32),
+    /// A type: the resource it is, if it is one (other types have no
+    /// runtime presence).
+    Type(Option<ResourceId>),
+}
+
+/// Resource types an item brings into scope: the path of export names
+/// from the item to each, and its id.
+pub(crate) type Binds = Vec<(Vec<String>, ResourceId)>;
+
+/// The `canon` options of a lift or lower.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Options {
+    /// The core memory index.
+    pub memory: Option<u32>,
+    /// The core function index of `realloc`.
+    pub realloc: Option<u32>,
+    /// The core function index of `post-return`.
+    pub post_return: Option<u32>,
+    /// The string encoding.
+    pub encoding: StringEncoding,
+}
+
+/// One step of instantiating a component definition.
+#[derive(Debug, Clone)]
+pub(crate) enum Step {
+    /// Takes the import `name` into its index space.
+    Import {
+        name: String,
+        kind: ImportKind,
+        binds: Binds,
+    },
+    /// Pushes the definition's inline core module `0`.
+    Module(usize),
+    /// Pushes the definition's inline (or outer-aliased) component.
+    Component(usize),
+    /// Instantiates a core module with core instances as arguments.
+    CoreInstantiate {
+        module: u32,
+        args: Vec<(String, u32)>,
+    },
+    /// Makes a core instance out of core items.
+    CoreInstanceFromExports(Vec<(String, CoreSort, u32)>),
+    /// Pushes the export `name` of a core instance.
+    CoreAlias {
+        instance: u32,
+        name: String,
+        sort: CoreSort,
+    },
+    /// Instantiates a component.
+    Instantiate {
+        component: u32,
+        args: Vec<(String, ItemRef)>,
+        binds: Binds,
+    },
+    /// Makes a component instance out of items.
+    InstanceFromExports(Vec<(String, ItemRef)>),
+    /// Pushes the export `name` of a component instance.
+    Alias {
+        instance: u32,
+        name: String,
+        kind: ComponentExternalKind,
+        binds: Binds,
+    },
+    /// Lifts a core function into a component function.
+    Lift {
+        core_func: u32,
+        ty: Arc<FuncType>,
+        options: Options,
+    },
+    /// Lowers a component function into a core function.
+    Lower {
+        func: u32,
+        ty: Arc<FuncType>,
+        options: Options,
+    },
+    /// Defines a resource type.
+    DefineResource { id: ResourceId, dtor: Option<u32> },
+    /// `canon resource.new`, `.drop` or `.rep` as a core function.
+    ResourceIntrinsic {
+        op: ResourceOp,
+        resource: ResourceId,
+    },
+    /// Exports an item (which also enters its index space).
+    Export { name: String, item: ItemRef },
+}
+
+/// The index space an import enters.
+#[derive(Debug, Clone)]
+pub(crate) enum ImportKind {
+    /// A core module.
+    Module,
+    /// A function of this type.
+    Func(Arc<FuncType>),
+    /// A component.
+    Component,
+    /// An instance.
+    Instance,
+    /// A type (a resource when `Some`).
+    Type(Option<ResourceId>),
+}
+
+/// The `canon resource.*` built-ins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ResourceOp {
+    /// `resource.new`: rep to a new own handle.
+    New,
+    /// `resource.drop`: drops a handle.
+    Drop,
+    /// `resource.rep`: a handle's rep.
+    Rep,
+}
+
+/// The plan of one component definition.
+#[derive(Debug, Default)]
+pub(crate) struct Definition {
+    /// The imports, in order, as (name, kind).
+    pub imports: Vec<(String, ImportKind)>,
+    /// The steps, in section order.
+    pub steps: Vec<Step>,
+    /// The exports, in order.
+    pub exports: Vec<(String, ItemRef)>,
+    /// Inline core modules.
+    pub modules: Vec<Module>,
+    /// Inline and outer-aliased nested components.
+    pub components: Vec<Arc<Definition>>,
+    /// The resource types its function types mention, by slot.
+    pub resources: ResourceSlots,
+}
+
+/// A definition being built, with the static part of its index spaces
+/// (what outer aliases may refer to).
+#[derive(Default)]
+struct Builder {
+    def: Definition,
+    /// Per core module index: the inline module, when static.
+    modules: Vec<Option<usize>>,
+    /// Per component index: the nested definition, when static.
+    components: Vec<Option<usize>>,
+    types: u32,
+    instances: u32,
+}
+
+/// The core and component features weft runs.
+pub(crate) fn features() -> WasmFeatures {
+    crate::module::info::features() | WasmFeatures::COMPONENT_MODEL
+}
+
+/// Validates `bytes` as a component and plans its instantiation.
+pub(crate) fn load(engine: &Engine, bytes: &[u8]) -> Result<Arc<Definition>, Error> {
+    let mut validator = Validator::new_with_features(features());
+    let mut stack: Vec<Builder> = Vec::new();
+    let mut module_depth = 0usize;
+    for payload in Parser::new(0).parse_all(bytes) {
+        let payload = payload?;
+        validator.payload(&payload)?;
+        if module_depth > 0 {
+            if let Payload::End(_) = payload {
+                module_depth -= 1;
+            }
+            continue;
+        }
+        match payload {
+            Payload::Version { encoding, .. } => match encoding {
+                Encoding::Component => stack.push(Builder::default()),
+                Encoding::Module if stack.is_empty() => {
+                    return Err(Error::Invalid {
+                        message: "this is a core module, not a component".into(),
+                        offset: 0,
+                    })
+                }
+                Encoding::Module => module_depth += 1,
+            },
+            Payload::ModuleSection {
+                unchecked_range, ..
+            } => {
+                let module = Module::new(
+                    engine,
+                    &bytes[unchecked_range.start as usize..unchecked_range.end as usize],
+                )?;
+                let top = top(&mut stack);
+                top.def.modules.push(module);
+                let index = top.def.modules.len() - 1;
+                top.modules.push(Some(index));
+                top.def.steps.push(Step::Module(index));
+            }
+            Payload::ComponentSection { .. } => {}
+            Payload::End(_) => {
+                let finished = stack.pop().expect("a component ends");
+                match stack.last_mut() {
+                    Some(parent) => {
+                        parent.def.components.push(Arc::new(finished.def));
+                        let index = parent.def.components.len() - 1;
+                        parent.components.push(Some(index));
+                        parent.def.steps.push(Step::Component(index));
+                    }
+                    None => return Ok(Arc::new(finished.def)),
+                }
+            }
+            other => {
+                let types = validator.types(0).expect("inside a component");
+                section(&mut stack, types, other)?;
+            }
+        }
+    }
+    Err(Error::Invalid {
+        message: "the component ends early".into(),
+        offset: bytes.len(),
+    })
+}
+
+fn top(stack: &mut [Builder]) -> &mut Builder {
+    stack.last_mut().expect("inside a component")
+}
+
+/// Plans one section of the innermost component.
+fn section(stack: &mut [Builder], types: TypesRef<'_>, payload: Payload<'_>) -> Result<(), Error> {
+    match payload {
+        Payload::ComponentTypeSection(reader) => {
+            for ty in reader {
+                let index = top(stack).types;
+                top(stack).types += 1;
+                if let wasmparser::ComponentType::Resource { dtor, .. } = ty? {
+                    let id = convert::resource_at(types, index).expect("a resource type");
+                    top(stack).def.steps.push(Step::DefineResource { id, dtor });
+                }
+            }
+        }
+        Payload::CoreTypeSection(_) | Payload::CustomSection(_) => {}
+        Payload::ComponentImportSection(reader) => {
+            for import in reader {
+                let import = import?;
+                let name = import.name.name.to_string();
+                let builder = top(stack);
+                let kind = match import.ty {
+                    ComponentTypeRef::Module(_) => {
+                        builder.modules.push(None);
+                        ImportKind::Module
+                    }
+                    ComponentTypeRef::Func(_) => ImportKind::Func(Arc::new(FuncType {
+                        params: Vec::new(),
+                        result: None,
+                    })),
+                    ComponentTypeRef::Component(_) => {
+                        builder.components.push(None);
+                        ImportKind::Component
+                    }
+                    ComponentTypeRef::Instance(_) => {
+                        builder.instances += 1;
+                        ImportKind::Instance
+                    }
+                    ComponentTypeRef::Type(_) => {
+                        let index = builder.types;
+                        builder.types += 1;
+                        ImportKind::Type(convert::resource_at(types, index))
+                    }
+                    ComponentTypeRef::Value(_) => return Err(Error::unsupported("value imports")),
+                };
+                let entity = types
+                    .component_item_for_import(&name)
+                    .map(|item| item.ty)
+                    .expect("a validated import");
+                let kind = match (kind, entity) {
+                    (ImportKind::Func(_), ComponentEntityType::Func(id)) => ImportKind::Func(
+                        Arc::new(convert::func_type(types, id, &mut builder.def.resources)?),
+                    ),
+                    (kind, _) => kind,
+                };
+                let binds = resource_binds(types, &entity);
+                builder.def.imports.push((name.clone(), kind.clone()));
+                builder.def.steps.push(Step::Import { name, kind, binds });
+            }
+        }
+        Payload::InstanceSection(reader) => {
+            for instance in reader {
+                let step = match instance? {
+                    wasmparser::Instance::Instantiate { module_index, args } => {
+                        Step::CoreInstantiate {
+                            module: module_index,
+                            args: args.iter().map(|a| (a.name.to_string(), a.index)).collect(),
+                        }
+                    }
+                    wasmparser::Instance::FromExports(exports) => Step::CoreInstanceFromExports(
+                        exports
+                            .iter()
+                            .map(|e| Ok((e.name.to_string(), CoreSort::of(e.kind)?, e.index)))
+                            .collect::<Result<_, Error>>()?,
+                    ),
+                };
+                top(stack).def.steps.push(step);
+            }
+        }
+        Payload::ComponentInstanceSection(reader) => {
+            for instance in reader {
+                let builder = top(stack);
+                let index = builder.instances;
+                builder.instances += 1;
+                let step = match instance? {
+                    wasmparser::ComponentInstance::Instantiate {
+                        component_index,
+                        args,
+                    } => Step::Instantiate {
+                        component: component_index,
+                        args: args
+                            .iter()
+                            .map(|a| Ok((a.name.to_string(), item_ref(types, a.kind, a.index)?)))
+                            .collect::<Result<_, Error>>()?,
+                        binds: instance_binds(types, index),
+                    },
+                    wasmparser::ComponentInstance::FromExports(exports) => {
+                        Step::InstanceFromExports(
+                            exports
+                                .iter()
+                                .map(|e| {
+                                    Ok((e.name.name.to_string(), item_ref(types, e.kind, e.index)?))
+                                })
+                                .collect::<Result<_, Error>>()?,
+                        )
+                    }
+                };
+                builder.def.steps.push(step);
+            }
+        }
+        Payload::ComponentAliasSection(reader) => {
+            for alias in reader {
+                alias_step(stack, types, alias?)?;
+            }
+        }
+        Payload::ComponentCanonicalSection(reader) => {
+            for canon in reader {
+                canon_step(top(stack), types, canon?)?;
+            }
+        }
+        Payload::ComponentExportSection(reader) => {
+            for export in reader {
+                let export = export?;
+                let item = item_ref(types, export.kind, export.index)?;
+                let builder = top(stack);
+                match export.kind {
+                    ComponentExternalKind::Module => {
+                        let m = builder.modules[export.index as usize];
+                        builder.modules.push(m);
+                    }
+                    ComponentExternalKind::Component => {
+                        let c = builder.components[export.index as usize];
+                        builder.components.push(c);
+                    }
+                    ComponentExternalKind::Instance => builder.instances += 1,
+                    ComponentExternalKind::Type => builder.types += 1,
+                    ComponentExternalKind::Func => {}
+                    ComponentExternalKind::Value => {
+                        return Err(Error::unsupported("value exports"))
+                    }
+                }
+                let name = export.name.name.to_string();
+                builder.def.exports.push((name.clone(), item.clone()));
+                builder.def.steps.push(Step::Export { name, item });
+            }
+        }
+        Payload::ComponentStartSection { .. } => {
+            return Err(Error::unsupported("component start functions"))
+        }
+        Payload::CodeSectionStart { .. } | Payload::CodeSectionEntry(_) => {}
+        other => {
+            return Err(Error::unsupported(format!(
+                "section {:?} in a component",
+                std::mem::discriminant(&other)
+            )))
+        }
+    }
+    Ok(())
+}
+
+fn item_ref(
+    types: TypesRef<'_>,
+    kind: ComponentExternalKind,
+    index: u32,
+) -> Result<ItemRef, Error> {
+    Ok(match kind {
+        ComponentExternalKind::Module => ItemRef::Module(index),
+        ComponentExternalKind::Func => ItemRef::Func(index),
+        ComponentExternalKind::Component => ItemRef::Component(index),
+        ComponentExternalKind::Instance => ItemRef::Instance(index),
+        ComponentExternalKind::Type => ItemRef::Type(convert::resource_at(types, index)),
+        ComponentExternalKind::Value => return Err(Error::unsupported("component values")),
+    })
+}
+
+/// The resource types inside an item of type `entity`, by path.
+fn resource_binds(types: TypesRef<'_>, entity: &ComponentEntityType) -> Binds {
+    let mut out = Vec::new();
+    collect_binds(types, entity, &mut Vec::new(), &mut out);
+    out
+}
+
+fn collect_binds(
+    types: TypesRef<'_>,
+    entity: &ComponentEntityType,
+    path: &mut Vec<String>,
+    out: &mut Binds,
+) {
+    match entity {
+        ComponentEntityType::Type {
+            created: ComponentAnyTypeId::Resource(id),
+            ..
+        } => out.push((path.clone(), id.resource())),
+        ComponentEntityType::Instance(id) => {
+            for (name, item) in &types[*id].exports {
+                path.push(name.clone());
+                collect_binds(types, &item.ty, path, out);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+fn instance_binds(types: TypesRef<'_>, index: u32) -> Binds {
+    let id = types.component_instance_at(index);
+    resource_binds(types, &ComponentEntityType::Instance(id))
+}
+
+fn alias_step(
+    stack: &mut [Builder],
+    types: TypesRef<'_>,
+    alias: ComponentAlias<'_>,
+) -> Result<(), Error> {
+    let depth = stack.len();
+    let builder = top(stack);
+    match alias {
+        ComponentAlias::CoreInstanceExport {
+            kind,
+            instance_index,
+            name,
+        } => {
+            let sort = CoreSort::of(kind)?;
+            builder.def.steps.push(Step::CoreAlias {
+                instance: instance_index,
+                name: name.to_string(),
+                sort,
+            });
+        }
+        ComponentAlias::InstanceExport {
+            kind,
+            instance_index,
+            name,
+        } => {
+            let binds = match kind {
+                ComponentExternalKind::Module => {
+                    builder.modules.push(None);
+                    Vec::new()
+                }
+                ComponentExternalKind::Component => {
+                    builder.components.push(None);
+                    Vec::new()
+                }
+                ComponentExternalKind::Instance => {
+                    let index = builder.instances;
+                    builder.instances += 1;
+                    instance_binds(types, index)
+                }
+                ComponentExternalKind::Type => {
+                    let index = builder.types;
+                    builder.types += 1;
+                    convert::resource_at(types, index)
+                        .map(|id| vec![(Vec::new(), id)])
+                        .unwrap_or_default()
+                }
+                ComponentExternalKind::Func => Vec::new(),
+                ComponentExternalKind::Value => return Err(Error::unsupported("component values")),
+            };
+            builder.def.steps.push(Step::Alias {
+                instance: instance_index,
+                name: name.to_string(),
+                kind,
+                binds,
+            });
+        }
+        ComponentAlias::Outer { kind, count, index } => {
+            let outer = depth
+                .checked_sub(1 + count as usize)
+                .expect("validated outer alias");
+            match kind {
+                ComponentOuterAliasKind::CoreModule => {
+                    let module = stack[outer].modules[index as usize]
+                        .map(|i| stack[outer].def.modules[i].clone())
+                        .ok_or_else(|| {
+                            Error::unsupported("an outer alias of an imported core module")
+                        })?;
+                    let builder = top(stack);
+                    builder.def.modules.push(module);
+                    let i = builder.def.modules.len() - 1;
+                    builder.modules.push(Some(i));
+                    builder.def.steps.push(Step::Module(i));
+                }
+                ComponentOuterAliasKind::Component => {
+                    let component = stack[outer].components[index as usize]
+                        .map(|i| stack[outer].def.components[i].clone())
+                        .ok_or_else(|| {
+                            Error::unsupported("an outer alias of an imported component")
+                        })?;
+                    let builder = top(stack);
+                    builder.def.components.push(component);
+                    let i = builder.def.components.len() - 1;
+                    builder.components.push(Some(i));
+                    builder.def.steps.push(Step::Component(i));
+                }
+                ComponentOuterAliasKind::Type => top(stack).types += 1,
+                ComponentOuterAliasKind::CoreType => {}
+            }
+        }
+    }
+    Ok(())
+}
+
+fn options(list: &[CanonicalOption]) -> Result<Options, Error> {
+    let mut options = Options::default();
+    for option in list {
+        match *option {
+            CanonicalOption::UTF8 => options.encoding = StringEncoding::Utf8,
+            CanonicalOption::UTF16 => options.encoding = StringEncoding::Utf16,
+            CanonicalOption::CompactUTF16 => options.encoding = StringEncoding::Latin1Utf16,
+            CanonicalOption::Memory(m) => options.memory = Some(m),
+            CanonicalOption::Realloc(f) => options.realloc = Some(f),
+            CanonicalOption::PostReturn(f) => options.post_return = Some(f),
+            CanonicalOption::CoreType(_) => {}
+            CanonicalOption::Async | CanonicalOption::Callback(_) => {
+                return Err(Error::unsupported("async canonical options"))
+            }
+            CanonicalOption::Gc => return Err(Error::unsupported("the gc canonical option")),
+        }
+    }
+    Ok(options)
+}
+
+fn canon_step(
+    builder: &mut Builder,
+    types: TypesRef<'_>,
+    canon: CanonicalFunction,
+) -> Result<(), Error> {
+    let step = match canon {
+        CanonicalFunction::Lift {
+            core_func_index,
+            type_index,
+            options: list,
+        } => {
+            let id = match types.component_any_type_at(type_index) {
+                ComponentAnyTypeId::Func(id) => id,
+                _ => unreachable!("validated: lift takes a function type"),
+            };
+            Step::Lift {
+                core_func: core_func_index,
+                ty: Arc::new(convert::func_type(types, id, &mut builder.def.resources)?),
+                options: options(&list)?,
+            }
+        }
+        CanonicalFunction::Lower {
+            func_index,
+            options: list,
+        } => {
+            let id = types.component_function_at(func_index);
+            Step::Lower {
+                func: func_index,
+                ty: Arc::new(convert::func_type(types, id, &mut builder.def.resources)?),
+                options: options(&list)?,
+            }
+        }
+        CanonicalFunction::ResourceNew { resource }
+        | CanonicalFunction::ResourceDrop { resource }
+        | CanonicalFunction::ResourceRep { resource } => {
+            let op = match canon {
+                CanonicalFunction::ResourceNew { .. } => ResourceOp::New,
+                CanonicalFunction::ResourceDrop { .. } => ResourceOp::Drop,
+                _ => ResourceOp::Rep,
+            };
+            let resource = convert::resource_at(types, resource).expect("a resource type");
+            builder.def.resources.slot(resource);
+            Step::ResourceIntrinsic { op, resource }
+        }
+        other => {
+            return Err(Error::unsupported(format!(
+                "canon {}",
+                format!("{other:?}")
+                    .split([' ', '{', '('])
+                    .next()
+                    .unwrap_or("built-in")
+            )))
+        }
+    };
+    builder.def.steps.push(step);
+    Ok(())
+}

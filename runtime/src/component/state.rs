@@ -1,0 +1,144 @@
+//! What a store holds for components: component functions, resource
+//! types, and per component instance its handle table and the flags that
+//! guard entering and leaving it.
+
+use std::sync::Arc;
+
+use super::abi::{LiftError, StringEncoding};
+use super::resources::{HandleTable, ResourceType};
+use super::types::{FuncType, Signature};
+use super::values::Val;
+use crate::externals::Memory;
+use crate::func::Func;
+use crate::store::StoreInner;
+use crate::trap::{Trap, TrapKind};
+
+/// A host function for components: it gets the store's state and the
+/// arguments, and returns the results.
+pub(crate) type HostComponentFn =
+    dyn Fn(&mut StoreInner, &[Val]) -> Result<Vec<Val>, Trap> + Send + Sync;
+
+/// The runtime `canon` options of a lift or lower.
+#[derive(Clone, Default)]
+pub(crate) struct RuntimeOptions {
+    pub memory: Option<Memory>,
+    pub realloc: Option<Func>,
+    pub post_return: Option<Func>,
+    pub encoding: StringEncoding,
+}
+
+/// A core function lifted into a component function.
+pub(crate) struct Lifted {
+    pub core: Func,
+    pub ty: Arc<FuncType>,
+    pub signature: Signature,
+    pub options: RuntimeOptions,
+    /// The component instance the function belongs to.
+    pub instance: u32,
+    /// The runtime resource type of each of its definition's slots.
+    pub resources: Arc<[Option<ResourceType>]>,
+}
+
+/// A component function.
+#[derive(Clone)]
+pub(crate) enum ComponentFuncData {
+    /// Lifted from a component's core function.
+    Lifted(Arc<Lifted>),
+    /// Defined by the host, with the type of the import it satisfies.
+    Host {
+        ty: Arc<FuncType>,
+        func: Arc<HostComponentFn>,
+    },
+}
+
+impl ComponentFuncData {
+    /// The function's type.
+    pub fn ty(&self) -> &Arc<FuncType> {
+        match self {
+            ComponentFuncData::Lifted(lifted) => &lifted.ty,
+            ComponentFuncData::Host { ty, .. } => ty,
+        }
+    }
+}
+
+/// A resource type's runtime data.
+pub(crate) struct ResourceTypeData {
+    /// The component instance that defined it (`None`: the host).
+    pub owner: Option<u32>,
+    /// Its destructor, a core function taking the rep.
+    pub dtor: Option<Func>,
+}
+
+/// One component instance's state.
+pub(crate) struct InstanceState {
+    pub handles: HandleTable,
+    /// Clear while the instance is running a call: components may not be
+    /// re-entered.
+    pub may_enter: bool,
+    /// Clear while the instance runs `realloc` or `post-return`, which
+    /// may not call out of it.
+    pub may_leave: bool,
+}
+
+/// A call into a lifted function in progress: the borrows lent into the
+/// callee, which it must drop before it returns.
+pub(crate) struct CallScope {
+    pub id: u64,
+    pub borrows: u32,
+}
+
+/// The component-model state of a store.
+#[derive(Default)]
+pub(crate) struct ComponentStore {
+    pub funcs: Vec<ComponentFuncData>,
+    pub resource_types: Vec<ResourceTypeData>,
+    pub instances: Vec<InstanceState>,
+    pub calls: Vec<CallScope>,
+    pub next_call: u64,
+}
+
+impl ComponentStore {
+    /// A new component instance's state, by index.
+    pub fn new_instance(&mut self) -> u32 {
+        self.instances.push(InstanceState {
+            handles: HandleTable::default(),
+            may_enter: true,
+            may_leave: true,
+        });
+        self.instances.len() as u32 - 1
+    }
+
+    /// A new resource type.
+    pub fn new_resource_type(
+        &mut self,
+        store_id: u64,
+        owner: Option<u32>,
+        dtor: Option<Func>,
+    ) -> ResourceType {
+        self.resource_types.push(ResourceTypeData { owner, dtor });
+        ResourceType {
+            store_id,
+            index: self.resource_types.len() as u32 - 1,
+        }
+    }
+
+    /// Adds a component function.
+    pub fn add_func(&mut self, func: ComponentFuncData) -> u32 {
+        self.funcs.push(func);
+        self.funcs.len() as u32 - 1
+    }
+}
+
+/// A trap raised by the component model's rules.
+pub(crate) fn trap(message: impl Into<String>) -> Trap {
+    Trap {
+        kind: TrapKind::Component(message.into()),
+        backtrace: Vec::new(),
+    }
+}
+
+impl From<LiftError> for Trap {
+    fn from(err: LiftError) -> Trap {
+        trap(err.to_string())
+    }
+}
