@@ -5,6 +5,8 @@
 //! component model are listed with the reason; files weft cannot pass yet
 //! are listed as work in progress, with what is missing.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -123,17 +125,7 @@ fn listed(relative: &str) -> Option<&'static str> {
 }
 
 fn suite() -> PathBuf {
-    let root = match std::env::var_os("WEFT_TESTSUITE") {
-        Some(path) => PathBuf::from(path),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/testsuite"),
-    };
-    let dir = root.join("component-model");
-    assert!(
-        dir.is_dir(),
-        "the component-model tests are missing: looked for {} (set WEFT_TESTSUITE)",
-        dir.display()
-    );
-    dir
+    common::testsuite("component-model")
 }
 
 fn wast_files(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -2,7 +2,9 @@
 //! (`../shared/testsuite/core/2.0`), run as CI and users run it: every
 //! file but the SIMD ones, with zero failures.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::PathBuf;
 use std::process::Command;
 
 /// Files not run, with the reason. Only SIMD may be left out.
@@ -12,17 +14,7 @@ fn skipped(name: &str) -> Option<&'static str> {
 }
 
 fn suite() -> PathBuf {
-    let root = match std::env::var_os("WEFT_TESTSUITE") {
-        Some(path) => PathBuf::from(path),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/testsuite"),
-    };
-    let dir = root.join("core/2.0");
-    assert!(
-        dir.is_dir(),
-        "the core spec tests are missing: looked for {} (set WEFT_TESTSUITE)",
-        dir.display()
-    );
-    dir
+    common::testsuite("core/2.0")
 }
 
 #[test]

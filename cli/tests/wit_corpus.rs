@@ -1,6 +1,8 @@
 //! `weft wit` over the shared WIT corpus (`../shared/testsuite/wit`), run
 //! as a user runs it: the real binary, one process per input.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -20,20 +22,6 @@ const EXPECTED_REJECTIONS: &[(&str, &str)] = &[
 
 const EMPTY_RECORD: &str = "declares `record r {}`: the Component Model forbids empty records \
      (component-model/spec/validation/defined-types.wast) and wit-parser 0.263 enforces it";
-
-/// The `testsuite` folder of `shared/`, beside the repository.
-fn testsuite() -> PathBuf {
-    let path = match std::env::var_os("WEFT_TESTSUITE") {
-        Some(path) => PathBuf::from(path),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/testsuite"),
-    };
-    assert!(
-        path.join("wit").is_dir(),
-        "the shared test suite is missing: looked for {}/wit (set WEFT_TESTSUITE)",
-        path.display()
-    );
-    path
-}
 
 fn weft_wit(input: &Path, extra: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_weft"))
@@ -121,7 +109,7 @@ fn check_round_trip(input: &Path, printed: &str, features: &Features, problems: 
 #[test]
 fn every_wit_file_prints_or_names_file_and_line() {
     let mut files = Vec::new();
-    wit_files(&testsuite().join("wit"), &mut files);
+    wit_files(&common::testsuite("wit"), &mut files);
     assert!(files.len() >= 300, "only {} .wit files found", files.len());
     let mut problems = Vec::new();
     let (mut printed, mut rejected) = (0, 0);
@@ -159,7 +147,7 @@ fn ui_entries(dir: &Path) -> Vec<PathBuf> {
 
 #[test]
 fn valid_wit_packages_load() {
-    let dir = testsuite().join("wit/wit-parser-ui");
+    let dir = common::testsuite("wit/wit-parser-ui");
     let entries = ui_entries(&dir);
     assert!(entries.len() >= 60, "only {} entries found", entries.len());
     let mut problems = Vec::new();
@@ -189,7 +177,7 @@ fn valid_wit_packages_load() {
 
 #[test]
 fn invalid_wit_is_rejected_with_a_location() {
-    let dir = testsuite().join("wit/wit-parser-ui/parse-fail");
+    let dir = common::testsuite("wit/wit-parser-ui/parse-fail");
     let entries = ui_entries(&dir);
     assert!(entries.len() >= 100, "only {} entries found", entries.len());
     let mut problems = Vec::new();

@@ -176,3 +176,28 @@ fn a_core_module_is_not_a_component() {
     };
     assert!(err.to_string().contains("not a component"), "{err}");
 }
+
+#[test]
+fn unknown_imports_can_be_made_to_trap_when_called() {
+    let engine = Engine::default();
+    let bytes = wat::parse_str(COMPONENT).unwrap();
+    let component = Component::new(&engine, &bytes).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine)
+        .instantiate_trapping_unknown(&mut store, &component)
+        .expect("every function import is filled in");
+    let add = instance.get_func(&mut store, "add").unwrap();
+    assert_eq!(
+        add.call(&mut store, &[Val::U32(1), Val::U32(1)]).unwrap(),
+        vec![Val::U32(2)]
+    );
+    let hello = instance.get_func(&mut store, "hello").unwrap();
+    let err = hello
+        .call(&mut store, &[Val::String("x".into())])
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("unknown import `greet` was called"),
+        "{err}"
+    );
+}

@@ -218,16 +218,8 @@ impl<'e> Session<'e> {
             .map(|id| id.name().to_string())
             .unwrap_or_default();
         let result = self.compile(module);
-        let (entry, outcome) = match result {
-            Ok(module) => (Ok(module), Ok(())),
-            Err(failed) => (
-                Err(format!("the module definition at line {line} failed")),
-                Err(failed),
-            ),
-        };
-        self.definitions.insert(name.clone(), entry);
-        self.last_definition = Some(name);
-        outcome
+        self.last_definition = Some(name.clone());
+        record_definition(&mut self.definitions, name, result, "module", line)
     }
 
     /// `(module instance $i $m)`: instantiate a defined module.
@@ -412,15 +404,13 @@ impl<'e> Session<'e> {
             .encode()
             .map_err(|err| Failed::Encode(err.message()))?;
         let result = self.compile_component_bytes(&bytes);
-        let (entry, outcome) = match result {
-            Ok(component) => (Ok(component), Ok(())),
-            Err(failed) => (
-                Err(format!("the component definition at line {line} failed")),
-                Err(failed),
-            ),
-        };
-        self.component_definitions.insert(name, entry);
-        outcome
+        record_definition(
+            &mut self.component_definitions,
+            name,
+            result,
+            "component",
+            line,
+        )
     }
 
     /// `(component instance $i $c)`: instantiate a defined component.
@@ -576,6 +566,28 @@ impl<'e> Session<'e> {
             }
         })?;
         guard(|| global.get(&mut self.store))
+    }
+}
+
+/// Keeps a compiled definition under `name` for later instantiation; a
+/// failed one is kept as the reason its instances cannot be made.
+fn record_definition<T>(
+    definitions: &mut HashMap<String, Result<T, String>>,
+    name: String,
+    result: Result<T, Failed>,
+    what: &str,
+    line: usize,
+) -> Result<(), Failed> {
+    match result {
+        Ok(definition) => {
+            definitions.insert(name, Ok(definition));
+            Ok(())
+        }
+        Err(failed) => {
+            let reason = format!("the {what} definition at line {line} failed");
+            definitions.insert(name, Err(reason));
+            Err(failed)
+        }
     }
 }
 

@@ -95,6 +95,30 @@ fn core_trap(err: crate::Error) -> Trap {
     }
 }
 
+/// Runs `lift` over component instance `state`'s memory, string encoding
+/// and handle table; own handles lent for the call are added to `lends`.
+fn lift_from<R>(
+    inner: &mut StoreInner,
+    options: &RuntimeOptions,
+    state: usize,
+    resources: &[Option<ResourceType>],
+    lends: &mut Vec<(usize, u32)>,
+    lift: impl FnOnce(&mut Lifter<'_>) -> Result<R, LiftError>,
+) -> Result<R, LiftError> {
+    // SAFETY: used only while lifting, which calls no wasm.
+    let memory = unsafe { guest_memory(inner, options.memory) };
+    let mut handles = GuestHandles {
+        component: &mut inner.component,
+        state,
+        resources,
+        lends,
+    };
+    let mut lifter = Lifter::new(memory)
+        .with_encoding(options.encoding)
+        .with_handles(&mut handles);
+    lift(&mut lifter)
+}
+
 /// Calls into a lifted function.
 fn call_lifted(inner: &mut StoreInner, lifted: &Lifted, args: &[Val]) -> Result<Option<Val>, Trap> {
     let state = lifted.instance as usize;
@@ -159,23 +183,22 @@ fn run_lifted(
         None => None,
         Some(t) => {
             let bits: Vec<u64> = core_results.iter().map(to_bits).collect();
-            // SAFETY: used only while lifting, which calls no wasm.
-            let memory = unsafe { guest_memory(inner, lifted.options.memory) };
+            // Results hold no borrows, so nothing is lent.
             let mut lends = Vec::new();
-            let mut handles = GuestHandles {
-                component: &mut inner.component,
+            Some(lift_from(
+                inner,
+                &lifted.options,
                 state,
-                resources: &lifted.resources,
-                lends: &mut lends,
-            };
-            let mut lifter = Lifter::new(memory)
-                .with_encoding(lifted.options.encoding)
-                .with_handles(&mut handles);
-            Some(if signature.result_in_memory {
-                lifter.load(t, bits[0] as u32)?
-            } else {
-                lifter.lift_flat(t, &mut bits.into_iter())?
-            })
+                &lifted.resources,
+                &mut lends,
+                |lifter| {
+                    if signature.result_in_memory {
+                        lifter.load(t, bits[0] as u32)
+                    } else {
+                        lifter.lift_flat(t, &mut bits.iter().copied())
+                    }
+                },
+            )?)
         }
     };
     if inner.component.calls[scope].borrows > 0 {
@@ -216,31 +239,27 @@ pub(crate) fn call_lowered(
     let (ty, signature) = (&lowered.ty, &lowered.signature);
     let bits: Vec<u64> = core_args.iter().map(to_bits).collect();
     let mut lends = Vec::new();
-    let args = {
-        // SAFETY: used only while lifting, which calls no wasm.
-        let memory = unsafe { guest_memory(inner, lowered.options.memory) };
-        let mut handles = GuestHandles {
-            component: &mut inner.component,
-            state,
-            resources: &lowered.resources,
-            lends: &mut lends,
-        };
-        let mut lifter = Lifter::new(memory)
-            .with_encoding(lowered.options.encoding)
-            .with_handles(&mut handles);
-        if signature.params_in_memory {
-            match lifter.load(&ty.params_tuple(), bits[0] as u32)? {
-                Val::Tuple(values) => values,
-                _ => unreachable!("a tuple type loads as a tuple"),
+    let args = lift_from(
+        inner,
+        &lowered.options,
+        state,
+        &lowered.resources,
+        &mut lends,
+        |lifter| {
+            if signature.params_in_memory {
+                match lifter.load(&ty.params_tuple(), bits[0] as u32)? {
+                    Val::Tuple(values) => Ok(values),
+                    _ => unreachable!("a tuple type loads as a tuple"),
+                }
+            } else {
+                let mut flat = bits.iter().copied();
+                ty.params
+                    .iter()
+                    .map(|(_, t)| lifter.lift_flat(t, &mut flat))
+                    .collect()
             }
-        } else {
-            let mut flat = bits.iter().copied();
-            ty.params
-                .iter()
-                .map(|(_, t)| lifter.lift_flat(t, &mut flat))
-                .collect::<Result<Vec<_>, _>>()?
-        }
-    };
+        },
+    )?;
     let outcome = call(inner, lowered.target, &args);
     for (owner, handle) in lends {
         if let Ok(h) = inner.component.instances[owner].handles.get_mut(handle) {

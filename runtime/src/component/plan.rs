@@ -9,8 +9,7 @@ use wasmparser::component_types::{ComponentAnyTypeId, ComponentEntityType, Resou
 use wasmparser::types::TypesRef;
 use wasmparser::{
     CanonicalFunction, CanonicalOption, ComponentAlias, ComponentExternalKind,
-    ComponentOuterAliasKind, ComponentTypeRef, Encoding, ExternalKind, Parser, Payload, Validator,
-    WasmFeatures,
+    ComponentOuterAliasKind, Encoding, ExternalKind, Parser, Payload, Validator, WasmFeatures,
 };
 
 use super::abi::StringEncoding;
@@ -289,40 +288,35 @@ fn section(stack: &mut [Builder], types: TypesRef<'_>, payload: Payload<'_>) -> 
             for import in reader {
                 let import = import?;
                 let name = import.name.name.to_string();
-                let builder = top(stack);
-                let kind = match import.ty {
-                    ComponentTypeRef::Module(_) => {
-                        builder.modules.push(None);
-                        ImportKind::Module
-                    }
-                    ComponentTypeRef::Func(_) => ImportKind::Func(Arc::new(FuncType {
-                        params: Vec::new(),
-                        result: None,
-                    })),
-                    ComponentTypeRef::Component(_) => {
-                        builder.components.push(None);
-                        ImportKind::Component
-                    }
-                    ComponentTypeRef::Instance(_) => {
-                        builder.instances += 1;
-                        ImportKind::Instance
-                    }
-                    ComponentTypeRef::Type(_) => {
-                        let index = builder.types;
-                        builder.types += 1;
-                        ImportKind::Type(convert::resource_at(types, index))
-                    }
-                    ComponentTypeRef::Value(_) => return Err(Error::unsupported("value imports")),
-                };
                 let entity = types
                     .component_item_for_import(&name)
                     .map(|item| item.ty)
                     .expect("a validated import");
-                let kind = match (kind, entity) {
-                    (ImportKind::Func(_), ComponentEntityType::Func(id)) => ImportKind::Func(
-                        Arc::new(convert::func_type(types, id, &mut builder.def.resources)?),
-                    ),
-                    (kind, _) => kind,
+                let builder = top(stack);
+                let kind = match entity {
+                    ComponentEntityType::Module(_) => {
+                        builder.modules.push(None);
+                        ImportKind::Module
+                    }
+                    ComponentEntityType::Func(id) => ImportKind::Func(Arc::new(
+                        convert::func_type(types, id, &mut builder.def.resources)?,
+                    )),
+                    ComponentEntityType::Component(_) => {
+                        builder.components.push(None);
+                        ImportKind::Component
+                    }
+                    ComponentEntityType::Instance(_) => {
+                        builder.instances += 1;
+                        ImportKind::Instance
+                    }
+                    ComponentEntityType::Type { .. } => {
+                        let index = builder.types;
+                        builder.types += 1;
+                        ImportKind::Type(convert::resource_at(types, index))
+                    }
+                    ComponentEntityType::Value(_) => {
+                        return Err(Error::unsupported("value imports"))
+                    }
                 };
                 let binds = resource_binds(types, &entity);
                 builder.def.imports.push((name.clone(), kind.clone()));

@@ -126,13 +126,7 @@ impl<'a> Lifter<'a> {
                     2 => u32::from(u16::from_le_bytes(self.bytes(at))),
                     _ => u32::from_le_bytes(self.bytes(at)),
                 };
-                let (_, payload_ty) =
-                    *cases
-                        .get(value as usize)
-                        .ok_or(LiftError::BadDiscriminant {
-                            value,
-                            cases: cases.len(),
-                        })?;
+                let payload_ty = case_payload(&cases, value)?;
                 let offset = payload_offset(ty, ptr, memory_len)?;
                 let payload = match payload_ty {
                     Some(t) => Some(self.load(t, ptr + offset)?),
@@ -223,13 +217,7 @@ impl<'a> Lifter<'a> {
                 let slots = ty.layout().flat.count().unwrap_or(1) - 1;
                 let payload_bits: Vec<u64> =
                     (0..slots).map(|_| next()).collect::<Result<_, _>>()?;
-                let (_, payload_ty) =
-                    *cases
-                        .get(value as usize)
-                        .ok_or(LiftError::BadDiscriminant {
-                            value,
-                            cases: cases.len(),
-                        })?;
+                let payload_ty = case_payload(&cases, value)?;
                 let payload = match payload_ty {
                     Some(t) => Some(self.lift_flat(t, &mut payload_bits.into_iter())?),
                     None => None,
@@ -251,6 +239,20 @@ fn type_name(ty: &Type) -> &'static str {
         Type::Own(_) | Type::Borrow(_) => "handle",
         _ => "scalar",
     }
+}
+
+/// The payload type of case `value`, which must exist.
+fn case_payload<'t>(
+    cases: &[(&str, Option<&'t Type>)],
+    value: u32,
+) -> Result<Option<&'t Type>, LiftError> {
+    cases
+        .get(value as usize)
+        .map(|(_, payload)| *payload)
+        .ok_or(LiftError::BadDiscriminant {
+            value,
+            cases: cases.len(),
+        })
 }
 
 fn to_char(value: u32) -> Result<char, LiftError> {
