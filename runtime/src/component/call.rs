@@ -7,9 +7,10 @@
 
 use std::sync::Arc;
 
-use super::abi::{LiftError, LiftHandles, Lifter, Lowerer, StringEncoding};
+use super::abi::{checked, LiftError, LiftHandles, Lifter, Lowerer, StringEncoding};
 use super::resources::{check_type, Handle, Resource, ResourceType};
 use super::state::{trap, CallScope, ComponentFuncData, ComponentStore, Lifted, RuntimeOptions};
+use super::typed::{ComponentParams, FlatReader, FlatWriter, Lift};
 use super::types::{FuncType, Signature};
 use super::values::Val;
 use crate::externals::Memory;
@@ -212,6 +213,99 @@ fn run_lifted(
     }
     Ok(result)
 }
+
+/// The most core values a lifted call passes or returns: 16 flat
+/// parameters (a pointer past that), one flat result.
+const MAX_CORE_SLOTS: usize = weft_wit::abi::MAX_FLAT_PARAMS;
+
+/// Calls into a lifted function with Rust values (a [`TypedFunc`] call):
+/// the same steps as [`call_lifted`], moving the values straight between
+/// Rust and the callee's memory.
+///
+/// [`TypedFunc`]: super::TypedFunc
+pub(crate) fn call_typed<P: ComponentParams, R: Lift>(
+    inner: &mut StoreInner,
+    lifted: &Lifted,
+    params: &P,
+) -> Result<R, Trap> {
+    let state = lifted.instance as usize;
+    if !inner.component.instances[state].may_enter {
+        return Err(trap("cannot enter component instance"));
+    }
+    inner.component.instances[state].may_enter = false;
+    let id = inner.component.next_call;
+    inner.component.next_call += 1;
+    inner.component.calls.push(CallScope { id, borrows: 0 });
+    let scope = inner.component.calls.len() - 1;
+    let outcome = run_typed(inner, lifted, params, scope);
+    inner.component.calls.truncate(scope);
+    inner.component.instances[state].may_enter = true;
+    outcome
+}
+
+fn run_typed<P: ComponentParams, R: Lift>(
+    inner: &mut StoreInner,
+    lifted: &Lifted,
+    params: &P,
+    scope: usize,
+) -> Result<R, Trap> {
+    let state = lifted.instance as usize;
+    let (ty, signature) = (&lifted.ty, &lifted.signature);
+    let mut slots = [0u128; MAX_CORE_SLOTS];
+    {
+        let mut lowerer = GuestLowerer {
+            inner,
+            options: &lifted.options,
+            state,
+            resources: &lifted.resources,
+            scope: Some(scope),
+        };
+        if signature.params_in_memory {
+            let ptr = lowerer.allocate("parameters", P::SIZE, P::ALIGN)?;
+            params.store(&mut lowerer, &ty.params, ptr as usize)?;
+            slots[0] = u128::from(ptr);
+        } else {
+            params.lower_flat(&mut lowerer, &ty.params, &mut FlatWriter::new(&mut slots))?;
+        }
+    }
+    let count = signature.params.len().max(signature.results.len());
+    let funcref = inner.funcs[lifted.core.index() as usize].funcref;
+    inner.call_raw(funcref, &mut slots[..count])?;
+    let results = &slots[..signature.results.len()];
+    let mut lends = Vec::new();
+    let result = lift_from(
+        inner,
+        &lifted.options,
+        state,
+        &lifted.resources,
+        &mut lends,
+        |lifter| {
+            let result_ty = ty.result.as_ref().unwrap_or(&NO_RESULT);
+            if signature.result_in_memory {
+                let ptr = results[0] as u32;
+                let memory = lifter.memory().len();
+                let at = checked("value", ptr, u64::from(R::SIZE), R::ALIGN, memory)?;
+                R::load(lifter, result_ty, at)
+            } else {
+                R::lift_flat(lifter, result_ty, &mut FlatReader::new(results))
+            }
+        },
+    )?;
+    if inner.component.calls[scope].borrows > 0 {
+        return Err(trap("borrow handles still remain at the end of the call"));
+    }
+    if let Some(post_return) = lifted.options.post_return {
+        inner.component.instances[state].may_leave = false;
+        let funcref = inner.funcs[post_return.index() as usize].funcref;
+        let outcome = inner.call_raw(funcref, &mut slots[..count.max(1)]);
+        inner.component.instances[state].may_leave = true;
+        outcome?;
+    }
+    Ok(result)
+}
+
+/// The type a function without result is lifted with (as `()`).
+static NO_RESULT: super::types::Type = super::types::Type::Tuple(Vec::new());
 
 /// A lowered import: what a guest's call of it needs.
 pub(crate) struct Lowered {

@@ -28,6 +28,7 @@ mod linker;
 mod plan;
 mod resources;
 pub(crate) mod state;
+mod typed;
 mod types;
 mod values;
 
@@ -36,6 +37,7 @@ use std::sync::Arc;
 pub use abi::{LiftError, LiftHandles, Lifter, Lowerer, StringEncoding};
 pub use linker::{HostFunc, Linker, LinkerInstance, StoreContext};
 pub use resources::{Resource, ResourceType};
+pub use typed::{ComponentParams, ComponentType, FlatReader, FlatWriter, Lift, Lower, TypedFunc};
 pub use types::{FuncType, Type};
 pub use values::Val;
 

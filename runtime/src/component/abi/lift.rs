@@ -51,6 +51,24 @@ impl<'a> Lifter<'a> {
         self
     }
 
+    /// The component's linear memory.
+    pub fn memory(&self) -> &'a [u8] {
+        self.memory
+    }
+
+    /// How the component encodes strings.
+    pub fn encoding(&self) -> StringEncoding {
+        self.encoding
+    }
+
+    /// The resource behind `handle`, passed as `ty` (`own` or `borrow`).
+    pub fn lift_handle(&mut self, ty: &Type, handle: u32) -> Result<Resource, LiftError> {
+        match self.handle(ty, handle)? {
+            Val::Own(resource) | Val::Borrow(resource) => Ok(resource),
+            _ => unreachable!("handles lift as resources"),
+        }
+    }
+
     fn bytes<const N: usize>(&self, at: usize) -> [u8; N] {
         self.memory[at..at + N].try_into().expect("bounds checked")
     }
@@ -63,7 +81,11 @@ impl<'a> Lifter<'a> {
         Ok(match ty {
             Type::Own(resource) => Val::Own(handles.lift_own(*resource, handle)?),
             Type::Borrow(resource) => Val::Borrow(handles.lift_borrow(*resource, handle)?),
-            _ => unreachable!("only own and borrow are handles"),
+            other => {
+                return Err(LiftError::TypeMismatch {
+                    value: format!("handle {handle} lifted as {other}"),
+                })
+            }
         })
     }
 

@@ -4,7 +4,7 @@
 
 mod lift;
 mod lower;
-mod strings;
+pub(crate) mod strings;
 
 pub use lift::{LiftHandles, Lifter};
 pub use lower::Lowerer;
@@ -105,7 +105,7 @@ pub enum LiftError {
 
 /// Checks that `len` bytes at `ptr`, aligned to `align`, lie in a memory
 /// of `memory` bytes, returning the offset.
-fn checked(
+pub(crate) fn checked(
     what: &'static str,
     ptr: u32,
     len: u64,

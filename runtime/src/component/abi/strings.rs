@@ -34,7 +34,7 @@ impl StringEncoding {
 }
 
 /// Reads the string of `len` (in the encoding's units) at `ptr`.
-pub(super) fn load(
+pub(crate) fn load(
     memory: &[u8],
     encoding: StringEncoding,
     ptr: u32,
@@ -83,14 +83,14 @@ pub(super) fn load(
 
 /// A string encoded for a component: the bytes to copy into its memory,
 /// the length word to pass, and the alignment of the data.
-pub(super) struct Encoded {
-    pub bytes: Vec<u8>,
-    pub len: u32,
-    pub align: u32,
+pub(crate) struct Encoded {
+    pub(crate) bytes: Vec<u8>,
+    pub(crate) len: u32,
+    pub(crate) align: u32,
 }
 
 /// Encodes `text` as a component with `encoding` expects it.
-pub(super) fn encode(text: &str, encoding: StringEncoding) -> Result<Encoded, LiftError> {
+pub(crate) fn encode(text: &str, encoding: StringEncoding) -> Result<Encoded, LiftError> {
     let too_long = || LiftError::StringTooLong {
         ptr: 0,
         bytes: text.len() as u64,
