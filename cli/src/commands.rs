@@ -14,9 +14,10 @@ pub enum Command {
     Wit(wit::WitArgs),
     /// Run WebAssembly spec test scripts (`.wast`) on weft's runtime.
     Wast(wast::WastArgs),
-    /// Run a core WebAssembly module (`.wasm` or `.wat`): instantiate it
-    /// and call `--invoke NAME ARGS...` (or its `_start`), printing the
-    /// results.
+    /// Run a core WebAssembly module or a component (`.wasm` or `.wat`):
+    /// instantiate it and call `--invoke NAME ARGS...` (a module; else its
+    /// `_start`) or `--invoke 'NAME(ARGS)'` (a component, arguments and
+    /// result in WAVE), printing the results.
     Run(run::RunArgs),
 }
 

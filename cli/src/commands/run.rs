@@ -1,5 +1,10 @@
-//! `weft run`: instantiate a core WebAssembly module and call one of its
-//! exports with arguments from the command line.
+//! `weft run`: instantiate a core WebAssembly module or a component and
+//! call one of its exports with arguments from the command line. Core
+//! modules are run here; components in `component.rs`, their values read
+//! and written as WAVE in `wave.rs`.
+
+mod component;
+mod wave;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -13,20 +18,27 @@ use weft_runtime::{
 /// Arguments of `weft run`.
 #[derive(Debug, clap::Args)]
 pub struct RunArgs {
-    /// The module: a `.wasm` binary or `.wat` text.
+    /// The module or component: a `.wasm` binary or `.wat` text.
     module: PathBuf,
-    /// Call this exported function with ARGS and print its results, one per
-    /// line. Without it, only the start function and an exported `_start`
-    /// taking no parameters run.
+    /// Call this exported function and print its results. For a core
+    /// module: `--invoke NAME ARGS...`, results one per line; without it,
+    /// only the start function and an exported `_start` taking no
+    /// parameters run. For a component: `--invoke 'NAME(ARG, ...)'` with
+    /// the arguments as WAVE values (e.g. `greet("world", [1, 2],
+    /// {x: 1.5}, some(ok))`), the result printed as WAVE; NAME is `func`,
+    /// `iface#func`, `iface.func` or `ns:pkg/iface@1.0.0#func`; without it,
+    /// the component is only instantiated.
     #[arg(long, value_name = "NAME")]
     invoke: Option<String>,
     /// Define every imported function as one that traps, naming the import,
-    /// when it is called (imports of other kinds are still an error).
+    /// when it is called (imports of other kinds are still an error; for a
+    /// component, only its top-level function imports are defined).
     #[arg(long)]
     trap_unknown_imports: bool,
-    /// Arguments of the invoked function, read per parameter type: integers
-    /// in decimal or `0x` hex (negative allowed), floats in decimal or
-    /// `inf`, `-inf`, `nan`, references only as `null`.
+    /// Arguments of the invoked function of a core module, read per
+    /// parameter type: integers in decimal or `0x` hex (negative allowed),
+    /// floats in decimal or `inf`, `-inf`, `nan`, references only as
+    /// `null`. (A component's arguments go inside `--invoke`.)
     #[arg(
         value_name = "ARGS",
         trailing_var_arg = true,
@@ -39,7 +51,8 @@ impl RunArgs {
     /// Compiles and instantiates the module (running its start function),
     /// then calls the function named by `--invoke`, or `_start` if it is
     /// exported and takes no parameters, and prints the results. A trap
-    /// comes back as the error, with its wasm backtrace.
+    /// comes back as the error, with its wasm backtrace. A component is
+    /// run by [`component::run`].
     pub fn run(self, out: &mut dyn Write) -> anyhow::Result<()> {
         if self.invoke.is_none() && !self.args.is_empty() {
             bail!(
@@ -48,6 +61,9 @@ impl RunArgs {
             );
         }
         let wasm = load(&self.module)?;
+        if is_component(&wasm) {
+            return component::run(&self, &wasm, out);
+        }
         let engine = Engine::default();
         let module = Module::new(&engine, &wasm)
             .with_context(|| format!("cannot compile {}", self.module.display()))?;
@@ -131,17 +147,16 @@ impl RunArgs {
     }
 }
 
-/// Reads a `.wasm` binary or `.wat` text as a binary.
+/// Reads a `.wasm` binary or `.wat` text (of a module or a component) as
+/// a binary.
 fn load(path: &Path) -> anyhow::Result<Vec<u8>> {
-    let wasm = wat::parse_file(path).with_context(|| format!("cannot load {}", path.display()))?;
-    // A component has the same magic number and another layer field.
-    if wasm.len() >= 8 && wasm[..4] == *b"\0asm" && wasm[6..8] == [1, 0] {
-        bail!(
-            "{} is a component; `weft run` runs core modules only",
-            path.display()
-        );
-    }
-    Ok(wasm)
+    wat::parse_file(path).with_context(|| format!("cannot load {}", path.display()))
+}
+
+/// Whether the binary is a component: the same magic number as a core
+/// module, and layer 1 in the header (a core module has layer 0).
+fn is_component(wasm: &[u8]) -> bool {
+    wasm.len() >= 8 && wasm[..4] == *b"\0asm" && wasm[6..8] == [1, 0]
 }
 
 /// A trap as it is (its message names the trap and the wasm frames);
