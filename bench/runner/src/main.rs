@@ -4,12 +4,13 @@
 //!
 //! ```text
 //! weft-bench [--kernels K.wasm] [--big B.wasm] [--no-big] [--runs N] [--quick]
-//!            [--only compile|run|call]
+//!            [--only compile|run|call|component]
 //! ```
 //!
 //! `--only compile` measures compilation and instantiation (and checks the
 //! big module), `--only run` the kernels, `--only call` the per-call
-//! overhead; `--quick` does fewer repetitions, for a smoke test.
+//! overhead, `--only component` component calls (see `components.rs`);
+//! `--quick` does fewer repetitions, for a smoke test.
 //!
 //! Without `--kernels`/`--big` it first builds `bench/kernels` and
 //! `bench/big` for wasm32-unknown-unknown (release, opt-level 3) with
@@ -22,8 +23,12 @@
 //! - run: one call of each kernel with fixed arguments, median of `--runs`
 //!   after one warm-up call; both engines' results must be identical;
 //! - call: the time per call of `noop()` and `fib(1)` in a tight loop,
-//!   median of several batches.
+//!   median of several batches;
+//! - component: the time per call of component functions taking and
+//!   returning scalars, strings, lists and records, on a guest built with
+//!   wit-bindgen (`bench/calls`), typed and dynamic on both engines.
 
+mod components;
 mod engines;
 
 use std::path::{Path, PathBuf};
@@ -45,7 +50,7 @@ struct Options {
 fn usage() -> ! {
     eprintln!(
         "usage: weft-bench [--kernels K.wasm] [--big B.wasm] [--no-big] [--runs N] [--quick]\n\
-         \x20                 [--only compile|run|call]"
+         \x20                 [--only compile|run|call|component]"
     );
     std::process::exit(2)
 }
@@ -75,7 +80,7 @@ fn parse_options() -> Options {
             "--quick" => options.quick = true,
             "--only" => {
                 let section = args.next().unwrap_or_else(|| usage());
-                if !["compile", "run", "call"].contains(&section.as_str()) {
+                if !["compile", "run", "call", "component"].contains(&section.as_str()) {
                     usage()
                 }
                 options.only = Some(section)
@@ -505,12 +510,38 @@ fn main() {
         }
     }
 
+    if section("component") {
+        component_section(batches, options.quick, &mut rows);
+    }
+
     print_table(&options, &rows, &run_ratios);
     if !results.is_empty() {
         println!(
             "results (identical on both engines): {}",
             results.join("; ")
         );
+    }
+}
+
+/// Per-call times of component functions, typed and dynamic.
+fn component_section(batches: usize, quick: bool, rows: &mut Vec<Row>) {
+    let core = std::fs::read(build_wasm("calls", "weft_bench_calls"))
+        .unwrap_or_else(|e| panic!("reading the calls guest: {e}"));
+    let component = components::componentize(&core);
+    let times = components::measure(&component, batches, quick);
+    for (case, [typed_weft, typed_wasmtime, dyn_weft, dyn_wasmtime]) in
+        components::CASES.iter().zip(times)
+    {
+        rows.push(Row {
+            metric: format!("component {}, per call (TypedFunc::call)", case.label),
+            weft: Ok(typed_weft),
+            wasmtime: Ok(typed_wasmtime),
+        });
+        rows.push(Row {
+            metric: format!("component {}, per call (Func::call with Vals)", case.label),
+            weft: Ok(dyn_weft),
+            wasmtime: Ok(dyn_wasmtime),
+        });
     }
 }
 
