@@ -83,10 +83,6 @@ const IN_PROGRESS: &[(&str, &str)] = &[
         "trap wording of realloc results past memory",
     ),
     (
-        "spec/resources/borrows.wast",
-        "destructors re-entering their instance",
-    ),
-    (
         "wasmtime/adapter.wast",
         "re-entrance checks at instantiation",
     ),

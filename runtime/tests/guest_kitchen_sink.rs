@@ -1601,11 +1601,6 @@ fn guest_resource_lifecycle() {
 }
 
 #[test]
-#[ignore = "runtime bug: `resource.drop` of an own handle inside the instance that defines the \
-            resource (wit-bindgen's `into_inner`, or any drop of an own handle to one of its \
-            own resources) traps: `cannot enter component instance (to run a destructor)`; \
-            CanonicalABI.md's canon_resource_drop calls the destructor directly when \
-            `inst is rt.impl`, with no may_enter check"]
 fn a_guest_consumes_its_own_resources() {
     let mut sink = Sink::new();
     let new = format!("{RESOURCES}#[constructor]accumulator");
@@ -1636,9 +1631,6 @@ fn a_guest_consumes_its_own_resources() {
 }
 
 #[test]
-#[ignore = "runtime bug: a `Resource` the host dropped (or moved into the guest) stays usable: \
-            weft keeps no host-side record of the resources the host owns, so its stale rep is \
-            lent to the guest, which then reads freed memory instead of the call failing"]
 fn a_dropped_guest_resource_cannot_be_used() {
     let mut sink = Sink::new();
     let a = own(sink.call(
@@ -1722,8 +1714,6 @@ fn every_export_is_listed() {
 // ---- instantiation gaps ----------------------------------------------------
 
 #[test]
-#[ignore = "runtime bug: an imported instance's plain (non-resource) type exports are looked \
-            up when the component aliases them: `link error: instance has no export `point``"]
 fn plain_types_of_an_imported_interface_need_no_definitions() {
     let workarounds = Workarounds {
         placeholder_types: false,
@@ -1740,9 +1730,6 @@ fn plain_types_of_an_imported_interface_need_no_definitions() {
 }
 
 #[test]
-#[ignore = "runtime bug: a top-level type import with an `eq` bound (`use host-things.{tally}` \
-            in the world) is required like a fresh resource import: \
-            `link error: missing import `tally``"]
 fn a_type_imported_with_an_eq_bound_needs_no_definition() {
     let workarounds = Workarounds {
         root_tally: false,
@@ -1763,10 +1750,6 @@ fn a_type_imported_with_an_eq_bound_needs_no_definition() {
 }
 
 #[test]
-#[ignore = "runtime bug: a function defined with `LinkerInstance::func_new` inside a linker \
-            instance cannot be aliased out of the imported instance: `link error: export \
-            `[method]tally.add` is a function, not what was aliased` (instance.rs Step::Alias \
-            accepts Item::Func, not Item::HostFunc)"]
 fn host_functions_in_an_interface_can_be_imported() {
     let workarounds = Workarounds {
         adapters: false,

@@ -9,7 +9,9 @@ use std::sync::Arc;
 
 use super::abi::{checked, LiftError, LiftHandles, Lifter, Lowerer, StringEncoding};
 use super::resources::{check_type, Handle, Resource, ResourceType};
-use super::state::{trap, CallScope, ComponentFuncData, ComponentStore, Lifted, RuntimeOptions};
+use super::state::{
+    trap, CallScope, ComponentFuncData, ComponentStore, Dtor, Lifted, RuntimeOptions,
+};
 use super::typed::{ComponentParams, FlatReader, FlatWriter, Lift};
 use super::types::{FuncType, Signature};
 use super::values::Val;
@@ -445,6 +447,8 @@ impl Lowerer for GuestLowerer<'_> {
 
     fn lower_own(&mut self, slot: u32, resource: Resource) -> Result<u32, LiftError> {
         self.checked_resource(slot, resource)?;
+        self.inner.component.release(&resource)?;
+        let resource = Resource::new(resource.ty, resource.rep);
         self.inner.component.instances[self.state]
             .handles
             .add(Handle {
@@ -457,6 +461,8 @@ impl Lowerer for GuestLowerer<'_> {
 
     fn lower_borrow(&mut self, slot: u32, resource: Resource) -> Result<u32, LiftError> {
         let ty = self.checked_resource(slot, resource)?;
+        self.inner.component.check_held(&resource)?;
+        let resource = Resource::new(resource.ty, resource.rep);
         let component = &mut self.inner.component;
         if component.resource_types[ty.index as usize].owner == Some(self.state as u32) {
             return Ok(resource.rep);
@@ -488,9 +494,10 @@ struct GuestHandles<'a> {
 impl LiftHandles for GuestHandles<'_> {
     fn lift_own(&mut self, slot: u32, handle: u32) -> Result<Resource, LiftError> {
         let ty = slot_type(self.resources, slot)?;
-        self.component.instances[self.state]
+        let resource = self.component.instances[self.state]
             .handles
-            .take_own(handle, ty)
+            .take_own(handle, ty)?;
+        Ok(self.component.hold(resource))
     }
 
     fn lift_borrow(&mut self, slot: u32, handle: u32) -> Result<Resource, LiftError> {
@@ -537,22 +544,45 @@ pub(crate) fn resource_drop(
         }
         return Ok(());
     }
-    run_destructor(inner, handle.resource)
+    run_destructor(inner, handle.resource, Some(state))
 }
 
-/// Runs the destructor of `resource`'s type, if it has one.
-pub(crate) fn run_destructor(inner: &mut StoreInner, resource: Resource) -> Result<(), Trap> {
+/// Drops an owned resource the host holds (`Resource::drop`): it must
+/// still be the host's, and its destructor runs.
+pub(crate) fn drop_host_resource(inner: &mut StoreInner, resource: Resource) -> Result<(), Trap> {
+    inner.component.release(&resource)?;
+    run_destructor(inner, resource, None)
+}
+
+/// Runs the destructor of `resource`'s type, if it has one, for a drop by
+/// component instance `dropper` (`None`: the host). The defining instance
+/// runs its own destructor directly; anyone else enters it, which it must
+/// allow (it may not be running a call).
+pub(crate) fn run_destructor(
+    inner: &mut StoreInner,
+    resource: Resource,
+    dropper: Option<usize>,
+) -> Result<(), Trap> {
     let data = &inner.component.resource_types[resource.ty.index as usize];
-    let (Some(dtor), owner) = (data.dtor, data.owner) else {
-        return Ok(());
-    };
-    if let Some(owner) = owner {
-        if !inner.component.instances[owner as usize].may_enter {
+    let (dtor, owner) = (data.dtor.clone(), data.owner.map(|o| o as usize));
+    let entering = owner.filter(|o| Some(*o) != dropper);
+    if let Some(owner) = entering {
+        if !inner.component.instances[owner].may_enter {
             return Err(trap(
                 "cannot enter component instance (to run a destructor)",
             ));
         }
+        inner.component.instances[owner].may_enter = false;
     }
-    dtor.call_in(inner, &[CoreVal::I32(resource.rep as i32)], &mut [])
-        .map_err(core_trap)
+    let outcome = match dtor {
+        None => Ok(()),
+        Some(Dtor::Guest(f)) => f
+            .call_in(inner, &[CoreVal::I32(resource.rep as i32)], &mut [])
+            .map_err(core_trap),
+        Some(Dtor::Host(f)) => f(inner, resource.rep),
+    };
+    if let Some(owner) = entering {
+        inner.component.instances[owner].may_enter = true;
+    }
+    outcome
 }

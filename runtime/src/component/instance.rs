@@ -11,7 +11,7 @@ use wasmparser::ComponentExternalKind;
 use super::call::{call_lowered, resource_drop, Lowered};
 use super::plan::{CoreSort, Definition, ImportKind, ItemRef, ResourceOp, Step};
 use super::resources::{Handle, ResourceType};
-use super::state::{trap, ComponentFuncData, Lifted, RuntimeOptions};
+use super::state::{trap, ComponentFuncData, Dtor, Lifted, RuntimeOptions};
 use super::types::FuncType;
 use crate::error::Error;
 use crate::externals::{Global, Memory, Table};
@@ -127,6 +127,11 @@ fn run_step(
                 (Some(item), _) => item,
                 // An import of a plain (non-resource) type needs no value.
                 (None, ImportKind::Type(None)) => Item::Type(None),
+                // Nor does one equal to a resource type already bound
+                // (`(type (eq ..))`, as `use` in a world makes).
+                (None, ImportKind::Type(Some(id))) if frame.resources.contains_key(id) => {
+                    Item::Type(frame.resources.get(id).copied())
+                }
                 (None, _) => return Err(link(format!("missing import `{name}`"))),
             };
             push_import(inner, frame, name, kind, item.clone())?;
@@ -208,13 +213,31 @@ fn run_step(
             name,
             kind,
             binds,
+            func_type,
         } => {
-            let item = export(&frame.instances[*instance as usize], name)
-                .cloned()
-                .ok_or_else(|| link(format!("instance has no export `{name}`")))?;
+            let item = match export(&frame.instances[*instance as usize], name) {
+                Some(item) => item.clone(),
+                // A plain type, or one equal to a resource type already
+                // bound, needs no definition.
+                None if *kind == ComponentExternalKind::Type
+                    && binds.iter().all(|(_, id)| frame.resources.contains_key(id)) =>
+                {
+                    return Ok(());
+                }
+                None => return Err(link(format!("instance has no export `{name}`"))),
+            };
             bind(frame, &item, binds, name)?;
             match (kind, item) {
                 (ComponentExternalKind::Func, Item::Func(f)) => frame.funcs.push(f),
+                (ComponentExternalKind::Func, Item::HostFunc(func)) => {
+                    let ty = func_type
+                        .clone()
+                        .ok_or_else(|| link(format!("function `{name}` has no type")))?;
+                    let index = inner
+                        .component
+                        .add_func(ComponentFuncData::Host { ty, func });
+                    frame.funcs.push(index);
+                }
                 (ComponentExternalKind::Module, Item::Module(m)) => frame.modules.push(m),
                 (ComponentExternalKind::Component, Item::Component(c)) => frame.components.push(c),
                 (ComponentExternalKind::Instance, Item::Instance(i)) => frame.instances.push(i),
@@ -263,7 +286,7 @@ fn run_step(
             frame.core_funcs.push(f);
         }
         Step::DefineResource { id, dtor } => {
-            let dtor = dtor.map(|i| frame.core_funcs[i as usize]);
+            let dtor = dtor.map(|i| Dtor::Guest(frame.core_funcs[i as usize]));
             let ty = inner
                 .component
                 .new_resource_type(inner.id, Some(state), dtor);
@@ -474,7 +497,7 @@ fn resource_intrinsic(
             HostCallable::WithStore(Box::new(move |inner, args, results| {
                 let rep = int(&args[0]);
                 let handle = inner.component.instances[state].handles.add(Handle {
-                    resource: super::resources::Resource { ty, rep },
+                    resource: super::resources::Resource::new(ty, rep),
                     own: true,
                     lends: 0,
                     scope: None,

@@ -24,10 +24,14 @@ pub struct StoreContext<'a> {
     inner: &'a mut StoreInner,
 }
 
-impl StoreContext<'_> {
+impl<'a> StoreContext<'a> {
+    pub(crate) fn new(inner: &'a mut StoreInner) -> StoreContext<'a> {
+        StoreContext { inner }
+    }
+
     /// Drops an owned resource the host holds, running its destructor.
     pub fn drop_resource(&mut self, resource: Resource) -> Result<(), Trap> {
-        call::run_destructor(self.inner, resource)
+        call::drop_host_resource(self.inner, resource)
     }
 }
 

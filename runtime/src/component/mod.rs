@@ -101,13 +101,33 @@ impl ResourceType {
         let id = store.inner.id;
         store.inner.component.new_resource_type(id, None, None)
     }
+
+    /// A new resource type defined by the host whose resources, when a
+    /// guest drops its own handle to one (or the host drops one with
+    /// [`Resource::drop`]), are passed by rep to `destructor`.
+    pub fn host_with_destructor<T>(
+        store: &mut Store<T>,
+        destructor: impl Fn(&mut StoreContext<'_>, u32) -> Result<(), crate::trap::Trap>
+            + Send
+            + Sync
+            + 'static,
+    ) -> ResourceType {
+        let id = store.inner.id;
+        let dtor = state::Dtor::Host(Arc::new(move |inner, rep| {
+            destructor(&mut StoreContext::new(inner), rep)
+        }));
+        store
+            .inner
+            .component
+            .new_resource_type(id, None, Some(dtor))
+    }
 }
 
 impl Resource {
     /// Drops an owned resource the host holds, running its destructor in
     /// the component that defined it.
     pub fn drop<T>(self, store: &mut Store<T>) -> Result<(), Error> {
-        call::run_destructor(&mut store.inner, self).map_err(Error::Trap)
+        call::drop_host_resource(&mut store.inner, self).map_err(Error::Trap)
     }
 }
 

@@ -118,6 +118,9 @@ pub(crate) enum Step {
         name: String,
         kind: ComponentExternalKind,
         binds: Binds,
+        /// For a function: its type (a host function in a linker's
+        /// instance takes it).
+        func_type: Option<Arc<FuncType>>,
     },
     /// Lifts a core function into a component function.
     Lift {
@@ -521,11 +524,24 @@ fn alias_step(
                 ComponentExternalKind::Func => Vec::new(),
                 ComponentExternalKind::Value => return Err(Error::unsupported("component values")),
             };
+            let func_type = match kind {
+                ComponentExternalKind::Func => {
+                    let index = types.component_function_count() - 1;
+                    let id = types.component_function_at(index);
+                    Some(Arc::new(convert::func_type(
+                        types,
+                        id,
+                        &mut builder.def.resources,
+                    )?))
+                }
+                _ => None,
+            };
             builder.def.steps.push(Step::Alias {
                 instance: instance_index,
                 name: name.to_string(),
                 kind,
                 binds,
+                func_type,
             });
         }
         ComponentAlias::Outer { kind, count, index } => {

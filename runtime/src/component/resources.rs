@@ -17,18 +17,37 @@ pub struct ResourceType {
 /// A resource the host holds: its type and its representation (the `i32`
 /// the defining component or host chose). Owned resources the host gets
 /// from a guest must be dropped with
-/// [`Resource::drop`](crate::component::Resource::drop) or passed back.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// [`Resource::drop`](crate::component::Resource::drop) or passed back;
+/// the store tracks them, so a resource used after it was dropped or
+/// moved into a guest is refused rather than reaching freed guest state.
+#[derive(Debug, Clone, Copy)]
 pub struct Resource {
     pub(crate) ty: ResourceType,
     pub(crate) rep: u32,
+    /// The store's key for an owned resource the host took from a guest;
+    /// 0 for resources the host made itself or holds as a borrow.
+    pub(crate) held: u64,
+}
+
+impl PartialEq for Resource {
+    fn eq(&self, other: &Resource) -> bool {
+        (self.ty, self.rep) == (other.ty, other.rep)
+    }
+}
+
+impl Eq for Resource {}
+
+impl std::hash::Hash for Resource {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        (self.ty, self.rep).hash(state);
+    }
 }
 
 impl Resource {
     /// A resource of `ty` with representation `rep` (for host-defined
     /// types, `rep` is the host's own key for the resource).
     pub fn new(ty: ResourceType, rep: u32) -> Resource {
-        Resource { ty, rep }
+        Resource { ty, rep, held: 0 }
     }
 
     /// The resource's type.
@@ -150,6 +169,7 @@ mod tests {
 
     fn resource(index: u32, rep: u32) -> Resource {
         Resource {
+            held: 0,
             ty: ResourceType { store_id: 1, index },
             rep,
         }

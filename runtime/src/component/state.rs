@@ -2,10 +2,11 @@
 //! types, and per component instance its handle table and the flags that
 //! guard entering and leaving it.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use super::abi::{LiftError, StringEncoding};
-use super::resources::{HandleTable, ResourceType};
+use super::resources::{HandleTable, Resource, ResourceType};
 use super::types::{FuncType, Signature};
 use super::values::Val;
 use crate::externals::Memory;
@@ -61,12 +62,24 @@ impl ComponentFuncData {
     }
 }
 
+/// A destructor the host gives a resource type it defines.
+pub(crate) type HostDtor = dyn Fn(&mut StoreInner, u32) -> Result<(), Trap> + Send + Sync;
+
+/// A resource type's destructor.
+#[derive(Clone)]
+pub(crate) enum Dtor {
+    /// A core function of the defining component, taking the rep.
+    Guest(Func),
+    /// A host function, taking the rep.
+    Host(Arc<HostDtor>),
+}
+
 /// A resource type's runtime data.
 pub(crate) struct ResourceTypeData {
     /// The component instance that defined it (`None`: the host).
     pub owner: Option<u32>,
-    /// Its destructor, a core function taking the rep.
-    pub dtor: Option<Func>,
+    /// Its destructor.
+    pub dtor: Option<Dtor>,
 }
 
 /// One component instance's state.
@@ -95,6 +108,10 @@ pub(crate) struct ComponentStore {
     pub instances: Vec<InstanceState>,
     pub calls: Vec<CallScope>,
     pub next_call: u64,
+    /// The owned resources the host took from guests and has neither
+    /// dropped nor passed on, by their [`Resource::held`] key.
+    pub held: HashSet<u64>,
+    pub next_held: u64,
 }
 
 impl ComponentStore {
@@ -108,12 +125,41 @@ impl ComponentStore {
         self.instances.len() as u32 - 1
     }
 
+    /// Records that the host now owns `resource`, taken from a guest.
+    pub fn hold(&mut self, mut resource: Resource) -> Resource {
+        self.next_held += 1;
+        resource.held = self.next_held;
+        self.held.insert(resource.held);
+        resource
+    }
+
+    /// Checks that the host still owns `resource` (not dropped, not
+    /// moved into a guest); resources the host made itself always pass.
+    pub fn check_held(&self, resource: &Resource) -> Result<(), LiftError> {
+        if resource.held == 0 || self.held.contains(&resource.held) {
+            Ok(())
+        } else {
+            Err(LiftError::Handle(format!(
+                "resource {} (of resource type {}) was already dropped or moved into a component",
+                resource.rep, resource.ty.index
+            )))
+        }
+    }
+
+    /// Gives up the host's ownership of `resource` (it is being dropped
+    /// or moved into a guest).
+    pub fn release(&mut self, resource: &Resource) -> Result<(), LiftError> {
+        self.check_held(resource)?;
+        self.held.remove(&resource.held);
+        Ok(())
+    }
+
     /// A new resource type.
     pub fn new_resource_type(
         &mut self,
         store_id: u64,
         owner: Option<u32>,
-        dtor: Option<Func>,
+        dtor: Option<Dtor>,
     ) -> ResourceType {
         self.resource_types.push(ResourceTypeData { owner, dtor });
         ResourceType {
