@@ -1,336 +1,25 @@
 //! The kitchen-sink guest (`guests/kitchen-sink`, built from Rust with
 //! wit-bindgen and componentized with wit-component) on weft's runtime,
 //! through the dynamic API: every export called with [`Val`]s, the host's
-//! imports defined with `func_new`, a host-defined resource, and the
-//! guest's own resources from construction to destruction.
+//! imports defined with `func_new` in linker instances named after their
+//! interfaces, a host-defined resource with a destructor, and the guest's
+//! own resources from construction to destruction.
 //!
 //! Expected values are computed here from the inputs, independently of
 //! the guest, so a value moved wrongly across the boundary is caught.
-//!
-//! A few gaps in weft's instantiation are worked around (see
-//! [`Workarounds`]); each has an ignored test below that fails until the
-//! runtime closes it.
+//! `guest_kitchen_sink_typed.rs` calls the same exports through the
+//! typed API.
 
 mod common;
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
-
-use weft_runtime::component::{
-    Component, Func, Instance, Linker, LinkerInstance, Resource, ResourceType, Val,
+use common::kitchen_sink::{
+    greeting, kitchen_sink, Sink, COMPOUND, HOST, HOST_THINGS, RESOURCES, SCALARS, TYPES,
 };
-use weft_runtime::{Engine, Error, Store, Trap, TrapKind};
+use weft_runtime::component::{Linker, Resource, Val};
+use weft_runtime::{Error, Store, Trap, TrapKind};
 
-/// The package's interfaces, as the component names its instances.
-const SCALARS: &str = "weft-test:kitchen-sink/scalars@0.1.0";
-const COMPOUND: &str = "weft-test:kitchen-sink/compound@0.1.0";
-const RESOURCES: &str = "weft-test:kitchen-sink/resources@0.1.0";
-const TYPES: &str = "weft-test:kitchen-sink/types@0.1.0";
-const HOST: &str = "weft-test:kitchen-sink/host@0.1.0";
-const HOST_THINGS: &str = "weft-test:kitchen-sink/host-things@0.1.0";
-
-/// The types of the `types` interface.
-const PLAIN_TYPES: [&str; 9] = [
-    "point",
-    "color",
-    "permissions",
-    "nine",
-    "wide",
-    "shape",
-    "person",
-    "drawing",
-    "stats",
-];
-
-/// The kitchen sink and the adapters, compiled once for all tests of the
-/// process (with one engine).
-struct Components {
-    kitchen_sink: Component,
-    host_adapter: Component,
-    things_adapter: Component,
-}
-
-fn components() -> &'static Components {
-    static COMPONENTS: OnceLock<Components> = OnceLock::new();
-    COMPONENTS.get_or_init(|| {
-        let engine = Engine::default();
-        let bytes = common::guests::component("kitchen-sink");
-        let adapter = |text: &str| {
-            let bytes = wat::parse_str(text).expect("valid adapter text");
-            Component::new(&engine, &bytes).expect("the adapter loads")
-        };
-        Components {
-            kitchen_sink: Component::new(&engine, &bytes).expect("the kitchen sink loads"),
-            host_adapter: adapter(HOST_ADAPTER),
-            things_adapter: adapter(THINGS_ADAPTER),
-        }
-    })
-}
-
-/// The `host` interface as a component that imports each function at the
-/// top level and exports it again (see [`Workarounds::adapters`]).
-const HOST_ADAPTER: &str = r#"
-(component
-  (type $point' (record (field "x" s32) (field "y" s32)))
-  (import "point" (type $point (eq $point')))
-  (export "point" (type $point))
-  (import "log" (func $log (param "msg" string)))
-  (import "add" (func $add (param "a" u64) (param "b" u64) (result u64)))
-  (import "greet" (func $greet (param "name" string) (result string)))
-  (import "points" (func $points (param "n" u32) (result (list $point))))
-  (import "split-at"
-    (func $split-at (param "s" string) (param "at" u32) (result (tuple string string))))
-  (export "log" (func $log))
-  (export "add" (func $add))
-  (export "greet" (func $greet))
-  (export "points" (func $points))
-  (export "split-at" (func $split-at))
-)
-"#;
-
-/// The `host-things` interface as a component that imports the resource
-/// and its functions at the top level and exports them again.
-const THINGS_ADAPTER: &str = r#"
-(component
-  (import "tally" (type $tally (sub resource)))
-  (import "[constructor]tally"
-    (func $new (param "label" string) (param "start" s64) (result (own $tally))))
-  (import "[method]tally.add"
-    (func $add (param "self" (borrow $tally)) (param "by" s64) (result s64)))
-  (import "[method]tally.value" (func $value (param "self" (borrow $tally)) (result s64)))
-  (import "[method]tally.label" (func $label (param "self" (borrow $tally)) (result string)))
-  (import "[static]tally.merge"
-    (func $merge (param "a" (borrow $tally)) (param "b" (borrow $tally)) (result (own $tally))))
-  ;; Exported functions name the exported type, so each export is
-  ;; ascribed its type again in terms of it.
-  (export $t "tally" (type $tally))
-  (export "[constructor]tally" (func $new)
-    (func (param "label" string) (param "start" s64) (result (own $t))))
-  (export "[method]tally.add" (func $add)
-    (func (param "self" (borrow $t)) (param "by" s64) (result s64)))
-  (export "[method]tally.value" (func $value) (func (param "self" (borrow $t)) (result s64)))
-  (export "[method]tally.label" (func $label) (func (param "self" (borrow $t)) (result string)))
-  (export "[static]tally.merge" (func $merge)
-    (func (param "a" (borrow $t)) (param "b" (borrow $t)) (result (own $t))))
-)
-"#;
-
-/// The host's tallies (the `tally` resource it defines), by rep.
-#[derive(Default)]
-struct Tallies {
-    next: u32,
-    live: HashMap<u32, (String, i64)>,
-}
-
-impl Tallies {
-    /// A new tally; its rep.
-    fn create(&mut self, label: String, value: i64) -> u32 {
-        // Reps far from handle indices, so mixing them up shows.
-        let rep = 1000 + self.next;
-        self.next += 1;
-        self.live.insert(rep, (label, value));
-        rep
-    }
-}
-
-/// An instance of the kitchen sink with the host's side of its imports.
-struct Sink {
-    store: Store<()>,
-    instance: Instance,
-    /// What the guest logged through `host.log`.
-    log: Arc<Mutex<Vec<String>>>,
-    tallies: Arc<Mutex<Tallies>>,
-    tally: ResourceType,
-}
-
-/// The trap a host function returns when called with arguments its
-/// import's type rules out.
-fn trap(func: &str) -> Trap {
-    Trap {
-        kind: TrapKind::Host(format!("`{func}` called with arguments of the wrong type")),
-        backtrace: Vec::new(),
-    }
-}
-
-/// The workarounds [`Sink::new`] applies for gaps in weft's
-/// instantiation, each pinned by an ignored test.
-#[derive(Clone, Copy)]
-struct Workarounds {
-    /// Define placeholders for the plain types of the `types` interface
-    /// (`plain_types_of_an_imported_interface_need_no_definitions`).
-    placeholder_types: bool,
-    /// Define the world's top-level `tally` import, a type equal to the
-    /// `host-things` one (`a_type_imported_with_an_eq_bound_needs_no_definition`).
-    root_tally: bool,
-    /// Give the `host` and `host-things` interfaces as instances of
-    /// adapter components that re-export host functions imported at their
-    /// top level, instead of defining the functions in linker instances
-    /// (`host_functions_in_an_interface_can_be_imported`).
-    adapters: bool,
-}
-
-impl Workarounds {
-    const ALL: Workarounds = Workarounds {
-        placeholder_types: true,
-        root_tally: true,
-        adapters: true,
-    };
-}
-
-/// Defines the `host` interface's functions in `host`.
-fn define_host(host: &mut LinkerInstance<'_>, log: &Arc<Mutex<Vec<String>>>) {
-    let seen = log.clone();
-    host.func_new("log", move |_, args| match args {
-        [Val::String(msg)] => {
-            seen.lock().unwrap().push(msg.clone());
-            Ok(vec![])
-        }
-        _ => Err(trap("log")),
-    });
-    host.func_new("add", |_, args| match args {
-        [Val::U64(a), Val::U64(b)] => Ok(vec![Val::U64(a.wrapping_add(*b))]),
-        _ => Err(trap("add")),
-    });
-    host.func_new("greet", |_, args| match args {
-        [Val::String(name)] => Ok(vec![Val::String(greeting(name))]),
-        _ => Err(trap("greet")),
-    });
-    host.func_new("points", |_, args| match args {
-        [Val::U32(n)] => Ok(vec![Val::List(
-            (0..*n as i32).map(|i| point(i, -i)).collect(),
-        )]),
-        _ => Err(trap("points")),
-    });
-    host.func_new("split-at", |_, args| match args {
-        [Val::String(s), Val::U32(at)] => match s.split_at_checked(*at as usize) {
-            Some((front, back)) => Ok(vec![Val::Tuple(vec![string(front), string(back)])]),
-            None => Err(trap("split-at")),
-        },
-        _ => Err(trap("split-at")),
-    });
-}
-
-/// Defines the `host-things` interface in `things`: the resource type
-/// `tally` (tallies kept in `tallies`) and its functions.
-fn define_host_things(
-    things: &mut LinkerInstance<'_>,
-    tally: ResourceType,
-    tallies: &Arc<Mutex<Tallies>>,
-) {
-    things.resource("tally", tally);
-    let state = tallies.clone();
-    things.func_new("[constructor]tally", move |_, args| match args {
-        [Val::String(label), Val::S64(start)] => {
-            let rep = state.lock().unwrap().create(label.clone(), *start);
-            Ok(vec![Val::Own(Resource::new(tally, rep))])
-        }
-        _ => Err(trap("[constructor]tally")),
-    });
-    let state = tallies.clone();
-    things.func_new("[method]tally.add", move |_, args| match args {
-        [Val::Borrow(t), Val::S64(by)] => {
-            let mut state = state.lock().unwrap();
-            let entry = state.live.get_mut(&t.rep()).expect("a live tally");
-            entry.1 += by;
-            Ok(vec![Val::S64(entry.1)])
-        }
-        _ => Err(trap("[method]tally.add")),
-    });
-    let state = tallies.clone();
-    things.func_new("[method]tally.value", move |_, args| match args {
-        [Val::Borrow(t)] => Ok(vec![Val::S64(state.lock().unwrap().live[&t.rep()].1)]),
-        _ => Err(trap("[method]tally.value")),
-    });
-    let state = tallies.clone();
-    things.func_new("[method]tally.label", move |_, args| match args {
-        [Val::Borrow(t)] => Ok(vec![Val::String(
-            state.lock().unwrap().live[&t.rep()].0.clone(),
-        )]),
-        _ => Err(trap("[method]tally.label")),
-    });
-    let state = tallies.clone();
-    things.func_new("[static]tally.merge", move |_, args| match args {
-        [Val::Borrow(a), Val::Borrow(b)] => {
-            let mut state = state.lock().unwrap();
-            let (la, va) = state.live[&a.rep()].clone();
-            let (lb, vb) = state.live[&b.rep()].clone();
-            let rep = state.create(format!("{la}+{lb}"), va + vb);
-            Ok(vec![Val::Own(Resource::new(tally, rep))])
-        }
-        _ => Err(trap("[static]tally.merge")),
-    });
-}
-
+/// Calls through the dynamic API.
 impl Sink {
-    /// A new instance, in a new store.
-    fn new() -> Sink {
-        Sink::with(Workarounds::ALL).expect("the kitchen sink instantiates")
-    }
-
-    /// A new instance, in a new store, with only `workarounds` applied.
-    fn with(workarounds: Workarounds) -> Result<Sink, Error> {
-        let components = components();
-        let engine = components.kitchen_sink.engine().clone();
-        let mut store = Store::new(&engine, ());
-        let log = Arc::new(Mutex::new(Vec::new()));
-        let tallies = Arc::new(Mutex::new(Tallies::default()));
-        let tally = ResourceType::host(&mut store);
-        let mut linker = Linker::new(&engine);
-
-        // An interface of plain types needs nothing defined in it, but
-        // weft wants an item for each type the component aliases out of
-        // it: placeholders stand in.
-        let mut types = linker.instance(TYPES);
-        if workarounds.placeholder_types {
-            for name in PLAIN_TYPES {
-                types.resource(name, ResourceType::host(&mut store));
-            }
-        }
-        // The world's `use host-things.{tally}` is a top-level import of a
-        // type equal to the interface's `tally`; weft asks for it as if it
-        // were a new resource type.
-        if workarounds.root_tally {
-            linker.root().resource("tally", tally);
-        }
-        if workarounds.adapters {
-            // Host functions imported at an adapter's top level, where
-            // weft takes them, come out of it as component functions,
-            // which weft can alias out of an imported instance.
-            let mut inner = Linker::new(&engine);
-            define_host(&mut inner.root(), &log);
-            let host = inner.instantiate(&mut store, &components.host_adapter)?;
-            linker.define_instance(HOST, &host);
-            let mut inner = Linker::new(&engine);
-            define_host_things(&mut inner.root(), tally, &tallies);
-            let things = inner.instantiate(&mut store, &components.things_adapter)?;
-            linker.define_instance(HOST_THINGS, &things);
-        } else {
-            let mut host = linker.instance(HOST);
-            define_host(&mut host, &log);
-            if workarounds.placeholder_types {
-                // `host` uses `types.point`, so it exports the type too.
-                host.resource("point", ResourceType::host(&mut store));
-            }
-            define_host_things(&mut linker.instance(HOST_THINGS), tally, &tallies);
-        }
-
-        let instance = linker.instantiate(&mut store, &components.kitchen_sink)?;
-        Ok(Sink {
-            store,
-            instance,
-            log,
-            tallies,
-            tally,
-        })
-    }
-
-    /// The export `name` (`interface#func` for an interface's function).
-    fn func(&mut self, name: &str) -> Func {
-        self.instance
-            .get_func(&mut self.store, name)
-            .unwrap_or_else(|| panic!("no export `{name}`"))
-    }
-
     /// Calls `name`, which may fail.
     fn try_call(&mut self, name: &str, args: &[Val]) -> Result<Vec<Val>, Error> {
         let func = self.func(name);
@@ -392,10 +81,6 @@ fn flags(names: &[&str]) -> Val {
 
 fn strings(items: &[&str]) -> Val {
     Val::List(items.iter().map(|s| string(s)).collect())
-}
-
-fn greeting(name: &str) -> String {
-    format!("hello, {name}!")
 }
 
 fn person(name: &str, age: u8, tags: &[&str]) -> Val {
@@ -1455,9 +1140,13 @@ fn the_guest_creates_and_uses_host_resources() {
         ),
         Val::S64(steps.iter().sum())
     );
+    // The guest made one tally and dropped it: the host's destructor ran.
     let state = sink.tallies.lock().unwrap();
-    let made: Vec<_> = state.live.values().cloned().collect();
-    assert_eq!(made, vec![("steps".to_string(), steps.iter().sum())]);
+    assert!(state.live.is_empty());
+    assert_eq!(
+        state.dropped,
+        [(1000, "steps".to_string(), steps.iter().sum())]
+    );
 }
 
 #[test]
@@ -1497,6 +1186,59 @@ fn host_resources_are_lent_and_moved_to_the_guest() {
         state.live[&merged.rep()],
         ("äpples+pears".to_string(), (3 - 10) + 40 + 1)
     );
+    // Lending, moving and returning dropped nothing.
+    assert!(state.dropped.is_empty(), "{:?}", state.dropped);
+}
+
+#[test]
+fn host_destructors_run_when_the_guest_or_the_host_drops_a_tally() {
+    let mut sink = Sink::new();
+    let dropped = |sink: &Sink| -> Vec<u32> {
+        let state = sink.tallies.lock().unwrap();
+        state.dropped.iter().map(|(rep, _, _)| *rep).collect()
+    };
+
+    // The guest makes a tally (through the host's constructor) and drops
+    // it: the destructor sees its rep.
+    sink.call("count-with-host", &[string("first"), values_of(&[1, 2])]);
+    sink.call("count-with-host", &[string("second"), values_of(&[])]);
+    assert_eq!(dropped(&sink), [1000, 1001]);
+    assert_eq!(
+        sink.tallies.lock().unwrap().dropped[0],
+        (1000, "first".to_string(), 3)
+    );
+
+    // A tally the host made, moved into the guest and given back, then
+    // dropped by the host.
+    let mine = sink.new_tally("mine", 5);
+    let back = own(sink.call("bump-tally", &[Val::Own(mine), Val::S64(1)]));
+    assert_eq!(back, mine);
+    assert_eq!(dropped(&sink), [1000, 1001], "moving is not dropping");
+    back.drop(&mut sink.store).expect("drops");
+    assert_eq!(dropped(&sink), [1000, 1001, mine.rep()]);
+    assert_eq!(
+        sink.tallies.lock().unwrap().dropped[2],
+        (mine.rep(), "mine".to_string(), 6)
+    );
+
+    // A tally the guest made (the host's merge of two lent tallies) and
+    // returned, dropped by the host; the lent ones stay alive.
+    let a = sink.new_tally("a", 1);
+    let b = sink.new_tally("b", 2);
+    let merged = own(sink.call("merge-tallies", &[Val::Borrow(a), Val::Borrow(b)]));
+    assert_eq!(dropped(&sink).len(), 3);
+    merged.drop(&mut sink.store).expect("drops");
+    assert_eq!(dropped(&sink), [1000, 1001, mine.rep(), merged.rep()]);
+    assert_eq!(
+        sink.tallies.lock().unwrap().dropped[3],
+        (merged.rep(), "a+b".to_string(), 4)
+    );
+
+    // A tally the host never handed out, dropped by the host.
+    a.drop(&mut sink.store).expect("drops");
+    assert_eq!(*dropped(&sink).last().unwrap(), a.rep());
+    let state = sink.tallies.lock().unwrap();
+    assert_eq!(state.live.keys().collect::<Vec<_>>(), [&b.rep()]);
 }
 
 // ---- guest-defined resources -----------------------------------------------
@@ -1711,54 +1453,52 @@ fn every_export_is_listed() {
     }
 }
 
-// ---- instantiation gaps ----------------------------------------------------
+// ---- instantiation ---------------------------------------------------------
 
 #[test]
-fn plain_types_of_an_imported_interface_need_no_definitions() {
-    let workarounds = Workarounds {
-        placeholder_types: false,
-        ..Workarounds::ALL
-    };
-    let mut sink = match Sink::with(workarounds) {
-        Ok(sink) => sink,
-        Err(err) => panic!("{err}"),
-    };
+fn the_host_interfaces_alone_satisfy_the_imports() {
+    // The component imports the three interfaces and, at the top level,
+    // the types the world `use`s (`tally` equal to the `host-things` one,
+    // the others to the `types` ones): those need no definitions, nor do
+    // the plain types inside `types`.
+    let imports: Vec<&str> = kitchen_sink().imports().collect();
+    assert_eq!(
+        imports,
+        [
+            TYPES,
+            HOST,
+            HOST_THINGS,
+            "point",
+            "color",
+            "permissions",
+            "stats",
+            "tally"
+        ]
+    );
+
+    // Without `host-things`, instantiation fails, naming it.
+    let engine = kitchen_sink().engine().clone();
+    let mut store = Store::new(&engine, ());
+    let mut linker = Linker::new(&engine);
+    linker.instance(TYPES);
+    linker.instance(HOST).func_new("log", |_, _| Ok(vec![]));
+    let err = linker
+        .instantiate(&mut store, kitchen_sink())
+        .err()
+        .expect("an import is missing");
+    assert!(err.to_string().contains(HOST_THINGS), "{err}");
+
+    // With both, through `Sink::new`, functions of every interface work.
+    let mut sink = Sink::new();
     assert_eq!(
         sink.call_in(COMPOUND, "rotate", &[point(1, 2)]),
         point(-2, 1)
     );
-}
-
-#[test]
-fn a_type_imported_with_an_eq_bound_needs_no_definition() {
-    let workarounds = Workarounds {
-        root_tally: false,
-        ..Workarounds::ALL
-    };
-    let mut sink = match Sink::with(workarounds) {
-        Ok(sink) => sink,
-        Err(err) => panic!("{err}"),
-    };
-    let rep = sink.tallies.lock().unwrap().create("x".into(), 1);
-    assert_eq!(
-        sink.call(
-            "describe-tally",
-            &[Val::Borrow(Resource::new(sink.tally, rep))]
-        ),
-        string("x=1")
-    );
-}
-
-#[test]
-fn host_functions_in_an_interface_can_be_imported() {
-    let workarounds = Workarounds {
-        adapters: false,
-        ..Workarounds::ALL
-    };
-    let mut sink = match Sink::with(workarounds) {
-        Ok(sink) => sink,
-        Err(err) => panic!("{err}"),
-    };
     assert_eq!(sink.call("log-all", &[strings(&["x"])]), Val::U32(1));
     assert_eq!(*sink.log.lock().unwrap(), ["x"]);
+    let t = sink.new_tally("x", 1);
+    assert_eq!(
+        sink.call("describe-tally", &[Val::Borrow(t)]),
+        string("x=1")
+    );
 }

@@ -37,9 +37,11 @@ use std::sync::Arc;
 pub use abi::{LiftError, LiftHandles, Lifter, Lowerer, StringEncoding};
 pub use linker::{HostFunc, Linker, LinkerInstance, StoreContext};
 pub use resources::{Resource, ResourceType};
+pub use typed::{align_to, max, max_count};
 pub use typed::{ComponentParams, ComponentType, FlatReader, FlatWriter, Lift, Lower, TypedFunc};
 pub use types::{FuncType, Type};
 pub use values::Val;
+pub use weft_derive::{ComponentType, Lift, Lower};
 
 use crate::engine::Engine;
 use crate::error::Error;

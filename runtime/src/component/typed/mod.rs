@@ -254,7 +254,9 @@ fn short_name<T: ?Sized>() -> String {
 pub struct TypedFunc<Params, Result> {
     store_id: u64,
     lifted: Arc<Lifted>,
-    _types: PhantomData<fn(Params) -> Result>,
+    // Covariant in `Params`, so a function typed once takes arguments
+    // borrowed for each call.
+    _types: PhantomData<fn() -> (Params, Result)>,
 }
 
 impl<P, R> Clone for TypedFunc<P, R> {
