@@ -10,90 +10,13 @@
 use std::time::{Duration, Instant};
 
 use weft_runtime::component as weft;
-use weft_runtime::component::{
-    ComponentType, FlatReader, FlatWriter, Lift, LiftError, Lifter, Lower, Lowerer, Type,
-};
 
-/// `item` of calls.wit, for weft's typed API: what generated bindings
-/// would write, here by hand.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// `item` of calls.wit, for weft's typed API.
+#[derive(Debug, Clone, PartialEq, Eq, weft::ComponentType, weft::Lower, weft::Lift)]
+#[component(record)]
 pub struct Item {
     pub name: String,
     pub value: u32,
-}
-
-/// The offset of `value` in the record: after the string's pointer pair.
-const VALUE_OFFSET: usize = 8;
-
-fn item_fields(ty: &Type) -> (&Type, &Type) {
-    match ty {
-        Type::Record(fields) if fields.len() == 2 => (&fields[0].1, &fields[1].1),
-        _ => unreachable!("type checked"),
-    }
-}
-
-impl ComponentType for Item {
-    const SIZE: u32 = 12;
-    const ALIGN: u32 = 4;
-    const FLAT: usize = 3;
-
-    fn typecheck(ty: &Type) -> Result<(), String> {
-        match ty {
-            Type::Record(fields)
-                if fields.len() == 2 && fields[0].0 == "name" && fields[1].0 == "value" =>
-            {
-                String::typecheck(&fields[0].1)?;
-                u32::typecheck(&fields[1].1)
-            }
-            other => Err(format!("expected record item, found {other}")),
-        }
-    }
-}
-
-impl Lower for Item {
-    fn lower_flat<L: Lowerer + ?Sized>(
-        &self,
-        cx: &mut L,
-        ty: &Type,
-        out: &mut FlatWriter<'_>,
-    ) -> Result<(), LiftError> {
-        let (name, value) = item_fields(ty);
-        self.name.lower_flat(cx, name, out)?;
-        self.value.lower_flat(cx, value, out)
-    }
-
-    fn store<L: Lowerer + ?Sized>(
-        &self,
-        cx: &mut L,
-        ty: &Type,
-        at: usize,
-    ) -> Result<(), LiftError> {
-        let (name, value) = item_fields(ty);
-        self.name.store(cx, name, at)?;
-        self.value.store(cx, value, at + VALUE_OFFSET)
-    }
-}
-
-impl Lift for Item {
-    fn lift_flat(
-        cx: &mut Lifter<'_>,
-        ty: &Type,
-        src: &mut FlatReader<'_>,
-    ) -> Result<Self, LiftError> {
-        let (name, value) = item_fields(ty);
-        Ok(Item {
-            name: String::lift_flat(cx, name, src)?,
-            value: u32::lift_flat(cx, value, src)?,
-        })
-    }
-
-    fn load(cx: &mut Lifter<'_>, ty: &Type, at: usize) -> Result<Self, LiftError> {
-        let (name, value) = item_fields(ty);
-        Ok(Item {
-            name: String::load(cx, name, at)?,
-            value: u32::load(cx, value, at + VALUE_OFFSET)?,
-        })
-    }
 }
 
 /// `item` of calls.wit, for wasmtime's typed API.
