@@ -1,7 +1,7 @@
 //! Globals, tables and memories as host-visible handles.
 
 use crate::error::Error;
-use crate::store::Store;
+use crate::store::{GlobalStorage, Store};
 use crate::types::{GlobalType, MemoryType, Mutability, TableType, ValType};
 use crate::values::Val;
 use crate::vm::instance::{TableData, VMGlobal};
@@ -43,7 +43,9 @@ impl Global {
         check_type(&val, ty.content)?;
         let inner = &mut *store.inner;
         let bits = val.to_raw(inner)?;
-        inner.globals.push((Box::new(VMGlobal { bits }), ty));
+        inner
+            .globals
+            .push((GlobalStorage::Host(Box::new(VMGlobal { bits })), ty));
         Ok(Global {
             store_id: inner.id,
             index: inner.globals.len() as u32 - 1,
@@ -59,7 +61,7 @@ impl Global {
     pub fn get<T>(&self, store: &mut Store<T>) -> Val {
         let inner = &mut *store.inner;
         let (global, ty) = &inner.globals[self.index as usize];
-        let (bits, content) = (global.bits, ty.content);
+        let (bits, content) = (global.bits(), ty.content);
         Val::from_raw(inner, bits, content)
     }
 
@@ -75,7 +77,7 @@ impl Global {
         }
         check_type(&val, ty.content)?;
         let bits = val.to_raw(inner)?;
-        inner.globals[self.index as usize].0.bits = bits;
+        inner.globals[self.index as usize].0.set_bits(bits);
         Ok(())
     }
 }

@@ -7,7 +7,7 @@ use crate::externals::{Global, Memory, Table};
 use crate::func::Func;
 use crate::module::info::{ConstOp, EntityIndex, SegmentMode};
 use crate::module::Module;
-use crate::store::{Store, StoreInner};
+use crate::store::{GlobalStorage, Store, StoreInner};
 use crate::trap::{Trap, TrapKind};
 use crate::types::ExternType;
 use crate::vm::builtins::BUILTINS;
@@ -208,7 +208,7 @@ fn link_error(module: &Module, index: usize, message: String) -> Error {
 
 /// Whether a table or memory of `actual` limits can stand in for an import
 /// requiring `required` limits.
-fn limits_match(actual: (u32, Option<u32>), required: (u32, Option<u32>)) -> bool {
+pub(crate) fn limits_match(actual: (u32, Option<u32>), required: (u32, Option<u32>)) -> bool {
     actual.0 >= required.0
         && match (actual.1, required.1) {
             (_, None) => true,
@@ -339,7 +339,7 @@ pub(crate) fn instantiate(
             }
             Extern::Global(g) => {
                 store.check(g.store_id, "imported global")?;
-                let ptr: *const VMGlobal = &*store.globals[g.index as usize].0;
+                let ptr: *const VMGlobal = store.globals[g.index as usize].0.ptr();
                 data.set_vmctx_field(offsets.global(globals), ptr as usize);
                 handles.globals.push(g.index);
                 globals += 1;
@@ -403,10 +403,15 @@ pub(crate) fn instantiate(
     for (i, init) in info.global_inits.iter().enumerate() {
         let index = info.imported_globals + i as u32;
         let bits = eval(&data, &offsets, init);
-        let global = Box::new(VMGlobal { bits });
-        data.set_vmctx_field(offsets.global(index), &*global as *const VMGlobal as usize);
+        let ptr = (vmctx + offsets.defined_global(index) as usize) as *mut VMGlobal;
+        // SAFETY: the global's storage lies inside the vmctx block,
+        // 16-byte aligned; the block lives as long as the store.
+        unsafe { (*ptr).bits = bits };
+        data.set_vmctx_field(offsets.global(index), ptr as usize);
         handles.globals.push(store.globals.len() as u32);
-        store.globals.push((global, info.globals[index as usize]));
+        store
+            .globals
+            .push((GlobalStorage::Instance(ptr), info.globals[index as usize]));
     }
 
     // Defined tables.

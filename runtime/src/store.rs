@@ -33,6 +33,38 @@ pub(crate) struct InstanceHandles {
     pub memories: Vec<u32>,
 }
 
+/// Where a global's value lives.
+pub(crate) enum GlobalStorage {
+    /// Made by the host with `Global::new`: boxed in the store.
+    Host(Box<VMGlobal>),
+    /// Defined by an instance: inline in its vmctx block, which the store
+    /// keeps until it is dropped.
+    Instance(*mut VMGlobal),
+}
+
+impl GlobalStorage {
+    /// The storage's address (stable for the store's life).
+    pub fn ptr(&self) -> *mut VMGlobal {
+        match self {
+            GlobalStorage::Host(global) => &**global as *const VMGlobal as *mut VMGlobal,
+            GlobalStorage::Instance(ptr) => *ptr,
+        }
+    }
+
+    /// The value's bits.
+    pub fn bits(&self) -> u128 {
+        // SAFETY: the storage is live while the store is, and nothing
+        // writes it while the host holds `&self` of the store.
+        unsafe { (*self.ptr()).bits }
+    }
+
+    /// Sets the value's bits.
+    pub fn set_bits(&mut self, bits: u128) {
+        // SAFETY: as for `bits`; the host holds the store mutably.
+        unsafe { (*self.ptr()).bits = bits }
+    }
+}
+
 /// A function known to a store.
 pub(crate) struct FuncData {
     pub funcref: *const VMFuncRef,
@@ -55,7 +87,7 @@ pub(crate) struct StoreInner {
     pub host_funcs: Vec<Box<HostFuncData>>,
     pub host_funcrefs: Vec<Box<VMFuncRef>>,
     pub host_code: Vec<Arc<CompiledCode>>,
-    pub globals: Vec<(Box<VMGlobal>, GlobalType)>,
+    pub globals: Vec<(GlobalStorage, GlobalType)>,
     pub tables: Vec<Box<TableData>>,
     pub memories: Vec<(Box<LinearMemory>, MemoryType)>,
     /// Nesting of host-to-wasm calls on this store.

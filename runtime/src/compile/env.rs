@@ -88,9 +88,15 @@ impl FuncEnv<'_> {
         )
     }
 
-    /// The address of a global's storage.
-    pub fn global_ptr(&self, b: &mut FunctionBuilder, vmctx: Value, index: u32) -> Value {
-        self.load_vmctx_ptr(b, vmctx, self.offsets.global(index))
+    /// The address of a global's storage, as a base and an offset: a
+    /// defined global lies in the vmctx itself, an imported one behind its
+    /// pointer.
+    pub fn global_addr(&self, b: &mut FunctionBuilder, vmctx: Value, index: u32) -> (Value, i32) {
+        if self.offsets.is_defined_global(index) {
+            (vmctx, self.offsets.defined_global(index) as i32)
+        } else {
+            (self.load_vmctx_ptr(b, vmctx, self.offsets.global(index)), 0)
+        }
     }
 
     /// The address of a table's `VMTable`.

@@ -304,6 +304,7 @@ pub fn vmoffsets(info: &ModuleInfo) -> VMOffsets {
         info.tables.len() as u32,
         info.funcs.len() as u32,
         info.imported_funcs,
+        info.imported_globals,
     )
 }
 

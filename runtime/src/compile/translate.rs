@@ -707,14 +707,14 @@ impl<'a, 'b> Translator<'a, 'b> {
             }
             O::GlobalGet { global_index } => {
                 let ty = ir_type(self.env.info.globals[global_index as usize].content);
-                let ptr = self.env.global_ptr(&mut self.b, self.vmctx, global_index);
-                let v = self.b.ins().load(ty, trusted(), ptr, 0);
+                let (base, offset) = self.env.global_addr(&mut self.b, self.vmctx, global_index);
+                let v = self.b.ins().load(ty, trusted(), base, offset);
                 self.push(v);
             }
             O::GlobalSet { global_index } => {
                 let v = self.pop();
-                let ptr = self.env.global_ptr(&mut self.b, self.vmctx, global_index);
-                self.b.ins().store(trusted(), v, ptr, 0);
+                let (base, offset) = self.env.global_addr(&mut self.b, self.vmctx, global_index);
+                self.b.ins().store(trusted(), v, base, offset);
             }
 
             // ---- memory ----

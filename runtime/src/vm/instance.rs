@@ -48,6 +48,7 @@ const _: () = {
     assert!(offset_of!(VMFuncRef, vmctx) == funcref::VMCTX as usize);
     assert!(offset_of!(VMFuncRef, type_id) == funcref::TYPE_ID as usize);
     assert!(std::mem::size_of::<VMFuncRef>() == super::offsets::FUNCREF_SIZE as usize);
+    assert!(std::mem::size_of::<VMGlobal>() == super::offsets::GLOBAL_SIZE as usize);
     assert!(offset_of!(VMTable, base) == table::BASE as usize);
     assert!(offset_of!(VMTable, length) == table::LENGTH as usize);
     assert!(offset_of!(VMStoreContext, stack_limit) == store_context::STACK_LIMIT as usize);
@@ -212,7 +213,7 @@ impl InstanceData {
     ///
     /// `vmctx` must be the vmctx of a live instance.
     pub unsafe fn from_vmctx<'a>(vmctx: *mut u8) -> &'a mut InstanceData {
-        let offset = crate::vm::offsets::VMOffsets::new(0, 0, 0, 0, 0).instance() as usize;
+        let offset = crate::vm::offsets::VMOffsets::new(0, 0, 0, 0, 0, 0).instance() as usize;
         // SAFETY: the instance field holds the address of the boxed
         // `InstanceData`, which the store keeps alive.
         unsafe { &mut *(*(vmctx.add(offset) as *const *mut InstanceData)) }

@@ -14,7 +14,13 @@
 //! ..      tables: [*mut VMTable; tables]
 //! ..      funcs: [*const VMFuncRef; funcs]
 //! ..      defined funcrefs: [VMFuncRef; defined funcs]
+//! ..      defined globals: [VMGlobal; defined globals]
 //! ```
+//!
+//! Compiled code reaches a defined global inline, at a constant offset
+//! from the vmctx (so no pointer to it stays live in registers), and an
+//! imported one through its pointer; the pointer array covers every
+//! global, so the runtime reaches them all the same way.
 
 /// Offsets of the fields of one module's `VMContext`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,22 +30,34 @@ pub struct VMOffsets {
     tables: u32,
     funcs: u32,
     imported_funcs: u32,
+    imported_globals: u32,
 }
 
 const POINTER: u32 = 8;
+
+/// Size of a `VMGlobal`.
+pub const GLOBAL_SIZE: u32 = 16;
 
 /// Size of a `VMFuncRef`.
 pub const FUNCREF_SIZE: u32 = 32;
 
 impl VMOffsets {
     /// The layout for a module with these entity counts.
-    pub fn new(memories: u32, globals: u32, tables: u32, funcs: u32, imported_funcs: u32) -> Self {
+    pub fn new(
+        memories: u32,
+        globals: u32,
+        tables: u32,
+        funcs: u32,
+        imported_funcs: u32,
+        imported_globals: u32,
+    ) -> Self {
         VMOffsets {
             memories,
             globals,
             tables,
             funcs,
             imported_funcs,
+            imported_globals,
         }
     }
 
@@ -89,9 +107,24 @@ impl VMOffsets {
         debug_assert!(defined_index < self.funcs - self.imported_funcs);
         self.funcrefs_start() + defined_index * FUNCREF_SIZE
     }
+    /// Start of the defined globals' `VMGlobal`s (16-byte aligned, as
+    /// `FUNCREF_SIZE` is a multiple of 16).
+    fn globals_start(&self) -> u32 {
+        self.funcrefs_start() + (self.funcs - self.imported_funcs) * FUNCREF_SIZE
+    }
+    /// Whether global `index` is defined by the module (else imported).
+    pub fn is_defined_global(&self, index: u32) -> bool {
+        index >= self.imported_globals
+    }
+    /// The `VMGlobal` of defined global `index` (in the module's global
+    /// index space), inside the block.
+    pub fn defined_global(&self, index: u32) -> u32 {
+        debug_assert!(self.is_defined_global(index) && index < self.globals);
+        self.globals_start() + (index - self.imported_globals) * GLOBAL_SIZE
+    }
     /// Total size of the block in bytes.
     pub fn size(&self) -> u32 {
-        self.funcrefs_start() + (self.funcs - self.imported_funcs) * FUNCREF_SIZE
+        self.globals_start() + (self.globals - self.imported_globals) * GLOBAL_SIZE
     }
 }
 
@@ -143,7 +176,7 @@ mod tests {
 
     #[test]
     fn regions_follow_each_other_without_overlap() {
-        let o = VMOffsets::new(1, 2, 3, 5, 2);
+        let o = VMOffsets::new(1, 2, 3, 5, 2, 1);
         assert_eq!(o.memory(0), 32);
         assert_eq!(o.global(0), 40);
         assert_eq!(o.global(1), 48);
