@@ -185,6 +185,11 @@ mod tests {
         assert_eq!(o.func(4), 112);
         // 120 rounded up to 16 for the funcref array.
         assert_eq!(o.defined_funcref(0), 128);
-        assert_eq!(o.size(), 128 + 3 * FUNCREF_SIZE);
+        // One imported global (reached by pointer), one defined inline
+        // after the three defined funcrefs.
+        assert!(!o.is_defined_global(0));
+        assert!(o.is_defined_global(1));
+        assert_eq!(o.defined_global(1), 128 + 3 * FUNCREF_SIZE);
+        assert_eq!(o.size(), 128 + 3 * FUNCREF_SIZE + GLOBAL_SIZE);
     }
 }
