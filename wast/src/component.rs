@@ -1,12 +1,15 @@
 //! Component-model scripts: component values in `invoke` and
 //! `assert_return`, and the host items the component tests import (the
 //! root function `host-return-two` and the `host` instance of wasmtime's
-//! test harness).
+//! test harness, with its host resources).
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
 
 use wast::component::WastVal;
 use wast::{WastArg, WastRet};
-use weft_runtime::component::{Linker, Val};
-use weft_runtime::{Engine, Module};
+use weft_runtime::component::{Linker, LinkerInstance, Resource, ResourceType, Val};
+use weft_runtime::{Engine, Module, Store, Trap, TrapKind};
 
 use crate::error::Failed;
 
@@ -122,8 +125,13 @@ const SIMPLE_MODULE: &str = r#"(module
 
 /// Defines what the component tests import from the host: `host-return-two`
 /// at the root, and the `host` instance (`return-three`,
-/// `nested.return-four`, `simple-module`).
-pub(crate) fn define_host(engine: &Engine, linker: &mut Linker<()>) -> Result<(), Failed> {
+/// `nested.return-four`, `simple-module`, and the resources of
+/// [`define_host_resources`]).
+pub(crate) fn define_host(
+    engine: &Engine,
+    store: &mut Store<()>,
+    linker: &mut Linker<()>,
+) -> Result<(), Failed> {
     linker
         .root()
         .func_new("host-return-two", |_, _| Ok(vec![Val::U32(2)]));
@@ -134,5 +142,110 @@ pub(crate) fn define_host(engine: &Engine, linker: &mut Linker<()>) -> Result<()
     host.module("simple-module", module);
     host.instance("nested")
         .func_new("return-four", |_, _| Ok(vec![Val::U32(4)]));
+    define_host_resources(store, &mut linker.instance("host"));
     Ok(())
+}
+
+/// How many `resource1`s guests have dropped, and the rep of the last.
+#[derive(Default)]
+struct DropCounter {
+    drops: AtomicU32,
+    last_drop: AtomicU32,
+}
+
+/// The resources of wasmtime's test harness, in the `host` instance:
+/// `resource1` (whose destructor counts drops), `resource2` (another
+/// type), `resource1-again` (`resource1` under a second name), and the
+/// functions on `resource1`: `[constructor]` (an own handle of the given
+/// rep), `[static]assert` (takes an own handle, checks its rep),
+/// `[static]last-drop` and `[static]drops` (the drop counter),
+/// `[method]simple` (a borrow, checks its rep), `[method]take-borrow`
+/// (two borrows) and `[method]take-own` (a borrow and an own handle).
+/// Own handles the host is given are kept, never dropped.
+fn define_host_resources(store: &mut Store<()>, host: &mut LinkerInstance<'_>) {
+    let counter = Arc::new(DropCounter::default());
+    let resource1 = {
+        let counter = counter.clone();
+        ResourceType::host_with_destructor(store, move |_, rep| {
+            counter.drops.fetch_add(1, Ordering::SeqCst);
+            counter.last_drop.store(rep, Ordering::SeqCst);
+            Ok(())
+        })
+    };
+    let resource2 = ResourceType::host(store);
+    host.resource("resource1", resource1)
+        .resource("resource2", resource2)
+        .resource("resource1-again", resource1);
+    host.func_new("[constructor]resource1", move |_, args| {
+        let rep = u32_arg(args, 0)?;
+        Ok(vec![Val::Own(Resource::new(resource1, rep))])
+    });
+    host.func_new("[static]resource1.assert", |_, args| {
+        let resource = handle_arg(args, 0, true)?;
+        expect_rep(resource, u32_arg(args, 1)?)?;
+        Ok(Vec::new())
+    });
+    let last = counter.clone();
+    host.func_new("[static]resource1.last-drop", move |_, _| {
+        Ok(vec![Val::U32(last.last_drop.load(Ordering::SeqCst))])
+    });
+    host.func_new("[static]resource1.drops", move |_, _| {
+        Ok(vec![Val::U32(counter.drops.load(Ordering::SeqCst))])
+    });
+    host.func_new("[method]resource1.simple", |_, args| {
+        let resource = handle_arg(args, 0, false)?;
+        expect_rep(resource, u32_arg(args, 1)?)?;
+        Ok(Vec::new())
+    });
+    host.func_new("[method]resource1.take-borrow", |_, args| {
+        handle_arg(args, 0, false)?;
+        handle_arg(args, 1, false)?;
+        Ok(Vec::new())
+    });
+    host.func_new("[method]resource1.take-own", |_, args| {
+        handle_arg(args, 0, false)?;
+        handle_arg(args, 1, true)?;
+        Ok(Vec::new())
+    });
+}
+
+/// A trap raised by a harness function.
+fn host_trap(message: String) -> Trap {
+    Trap {
+        kind: TrapKind::Host(message),
+        backtrace: Vec::new(),
+    }
+}
+
+/// Argument `index`, which must be a `u32`.
+fn u32_arg(args: &[Val], index: usize) -> Result<u32, Trap> {
+    match args.get(index) {
+        Some(Val::U32(v)) => Ok(*v),
+        other => Err(host_trap(format!(
+            "argument {index}: expected a u32, got {other:?}"
+        ))),
+    }
+}
+
+/// Argument `index`, which must be an own handle (`own`) or a borrow.
+fn handle_arg(args: &[Val], index: usize, own: bool) -> Result<Resource, Trap> {
+    match (args.get(index), own) {
+        (Some(Val::Own(r)), true) | (Some(Val::Borrow(r)), false) => Ok(*r),
+        (other, _) => Err(host_trap(format!(
+            "argument {index}: expected {} handle, got {other:?}",
+            if own { "an own" } else { "a borrow" }
+        ))),
+    }
+}
+
+/// Checks that `resource` has the rep a guest says it has.
+fn expect_rep(resource: Resource, rep: u32) -> Result<(), Trap> {
+    if resource.rep() == rep {
+        Ok(())
+    } else {
+        Err(host_trap(format!(
+            "resource rep {} is not the expected {rep}",
+            resource.rep()
+        )))
+    }
 }

@@ -64,9 +64,9 @@ pub(crate) struct Session<'e> {
 impl<'e> Session<'e> {
     /// A fresh store and linker on `engine`.
     pub(crate) fn new(engine: &'e Engine) -> Result<Self, Failed> {
-        let (store, linker) = guard(|| (Store::new(engine, ()), Linker::new(engine)))?;
+        let (mut store, linker) = guard(|| (Store::new(engine, ()), Linker::new(engine)))?;
         let mut components = ComponentLinker::new(engine);
-        crate::component::define_host(engine, &mut components)?;
+        crate::component::define_host(engine, &mut store, &mut components)?;
         Ok(Session {
             components,
             current_component: None,

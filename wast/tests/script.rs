@@ -210,6 +210,68 @@ fn component_directives_pass() {
 }
 
 #[test]
+fn the_host_resources_of_wasmtimes_harness_are_defined() {
+    let report = run(r#"
+(component
+  (import "host" (instance $host
+    (export "resource1" (type $r (sub resource)))
+    (export "resource1-again" (type (eq $r)))
+    (export "[constructor]resource1" (func (param "r" u32) (result (own $r))))
+    (export "[static]resource1.assert" (func (param "r" (own $r)) (param "rep" u32)))
+    (export "[static]resource1.drops" (func (result u32)))
+    (export "[static]resource1.last-drop" (func (result u32)))
+    (export "[method]resource1.simple" (func (param "self" (borrow $r)) (param "rep" u32)))))
+  (alias export $host "resource1" (type $r))
+  (alias export $host "[constructor]resource1" (func $ctor))
+  (alias export $host "[static]resource1.assert" (func $assert))
+  (alias export $host "[static]resource1.drops" (func $drops))
+  (alias export $host "[static]resource1.last-drop" (func $last))
+  (alias export $host "[method]resource1.simple" (func $simple))
+  (core func $ctor (canon lower (func $ctor)))
+  (core func $assert (canon lower (func $assert)))
+  (core func $drops (canon lower (func $drops)))
+  (core func $last (canon lower (func $last)))
+  (core func $simple (canon lower (func $simple)))
+  (core func $drop (canon resource.drop $r))
+  (core module $m
+    (import "" "ctor" (func $ctor (param i32) (result i32)))
+    (import "" "assert" (func $assert (param i32 i32)))
+    (import "" "drops" (func $drops (result i32)))
+    (import "" "last" (func $last (result i32)))
+    (import "" "simple" (func $simple (param i32 i32)))
+    (import "" "drop" (func $drop (param i32)))
+    (func (export "run") (result i32)
+      (local $h i32)
+      (local.set $h (call $ctor (i32.const 7)))
+      (call $simple (local.get $h) (i32.const 7))
+      (call $drop (local.get $h))
+      (call $assert (call $ctor (i32.const 9)) (i32.const 9))
+      (i32.add (i32.mul (call $drops) (i32.const 100)) (call $last)))
+    (func (export "wrong-rep")
+      (call $assert (call $ctor (i32.const 1)) (i32.const 2))))
+  (core instance $i (instantiate $m (with "" (instance
+    (export "ctor" (func $ctor)) (export "assert" (func $assert))
+    (export "drops" (func $drops)) (export "last" (func $last))
+    (export "simple" (func $simple)) (export "drop" (func $drop))))))
+  (func (export "run") (result u32) (canon lift (core func $i "run")))
+  (func (export "wrong-rep") (canon lift (core func $i "wrong-rep"))))
+(assert_return (invoke "run") (u32.const 107))
+(assert_trap (invoke "wrong-rep") "resource rep 1 is not the expected 2")
+(assert_unlinkable
+  (component (import "host" (instance
+    (export "resource1" (type $r (sub resource)))
+    (export "resource2" (type (eq $r))))))
+  "mismatched resource types")
+"#);
+    assert_eq!(
+        (report.passed, report.failed),
+        (4, 0),
+        "{}",
+        failures(&report)
+    );
+}
+
+#[test]
 fn a_script_that_does_not_parse_is_one_failure_at_its_line() {
     let report = run("(module)\n\n(assert_return (invoke \"f\") (i32.const))\n");
     assert_eq!((report.passed, report.failed), (0, 1));

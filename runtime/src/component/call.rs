@@ -5,9 +5,16 @@
 //! another is both: lifted from the caller's memory, lowered into the
 //! callee's.
 
+use std::collections::VecDeque;
 use std::sync::Arc;
 
-use super::abi::{checked, LiftError, LiftHandles, Lifter, Lowerer, StringEncoding};
+use weft_wit::abi::Layout;
+
+use super::abi::strings::StringRange;
+use super::abi::transcode::{self, Source, StringDest};
+use super::abi::{
+    checked, store_host_string, LiftError, LiftHandles, Lifter, Lowerer, StringEncoding,
+};
 use super::resources::{check_type, Handle, Resource, ResourceType};
 use super::state::{
     trap, CallScope, ComponentFuncData, ComponentStore, Dtor, Lifted, RuntimeOptions,
@@ -27,7 +34,14 @@ pub(crate) fn call(inner: &mut StoreInner, index: u32, args: &[Val]) -> Result<O
     let ty = func.ty().clone();
     check_args(&ty, args)?;
     match func {
-        ComponentFuncData::Lifted(lifted) => call_lifted(inner, &lifted, args),
+        ComponentFuncData::Lifted(lifted) => {
+            let mut result = None;
+            call_lifted(inner, &lifted, args, VecDeque::new(), &mut |inner, bits| {
+                result = lift_result(inner, &lifted, bits, None)?;
+                Ok(())
+            })?;
+            Ok(result)
+        }
         ComponentFuncData::Host { func, .. } => {
             let results = func(inner, args)?;
             match (&ty.result, results.as_slice()) {
@@ -100,12 +114,15 @@ fn core_trap(err: crate::Error) -> Trap {
 
 /// Runs `lift` over component instance `state`'s memory, string encoding
 /// and handle table; own handles lent for the call are added to `lends`.
+/// With `deferred`, strings are checked but left in memory, their ranges
+/// added there.
 fn lift_from<R>(
     inner: &mut StoreInner,
     options: &RuntimeOptions,
     state: usize,
     resources: &[Option<ResourceType>],
     lends: &mut Vec<(usize, u32)>,
+    deferred: Option<&mut Vec<StringRange>>,
     lift: impl FnOnce(&mut Lifter<'_>) -> Result<R, LiftError>,
 ) -> Result<R, LiftError> {
     // SAFETY: used only while lifting, which calls no wasm.
@@ -119,11 +136,43 @@ fn lift_from<R>(
     let mut lifter = Lifter::new(memory)
         .with_encoding(options.encoding)
         .with_handles(&mut handles);
+    if let Some(ranges) = deferred {
+        lifter = lifter.with_deferred_strings(ranges);
+    }
     lift(&mut lifter)
 }
 
-/// Calls into a lifted function.
-fn call_lifted(inner: &mut StoreInner, lifted: &Lifted, args: &[Val]) -> Result<Option<Val>, Trap> {
+/// A string left in one component's memory, to be copied straight into
+/// another's: the memory, and where in it the string lies.
+#[derive(Debug, Clone, Copy)]
+struct DeferredString {
+    memory: Option<Memory>,
+    range: StringRange,
+}
+
+/// The strings lifted from `memory` with `ranges`, in lifting order.
+fn deferred(memory: Option<Memory>, ranges: Vec<StringRange>) -> VecDeque<DeferredString> {
+    ranges
+        .into_iter()
+        .map(|range| DeferredString { memory, range })
+        .collect()
+}
+
+/// What a lifted call does with its core results, before its
+/// post-return runs: lift them for the host, or lift and lower them into
+/// the calling component.
+type Deliver<'d> = dyn FnMut(&mut StoreInner, &[u64]) -> Result<(), Trap> + 'd;
+
+/// Calls into a lifted function; the arguments' strings that are empty
+/// placeholders come from `strings`, in order. `deliver` takes the
+/// results.
+fn call_lifted(
+    inner: &mut StoreInner,
+    lifted: &Lifted,
+    args: &[Val],
+    strings: VecDeque<DeferredString>,
+    deliver: &mut Deliver<'_>,
+) -> Result<(), Trap> {
     let state = lifted.instance as usize;
     if !inner.component.instances[state].may_enter {
         return Err(trap("cannot enter component instance"));
@@ -133,7 +182,7 @@ fn call_lifted(inner: &mut StoreInner, lifted: &Lifted, args: &[Val]) -> Result<
     inner.component.next_call += 1;
     inner.component.calls.push(CallScope { id, borrows: 0 });
     let scope = inner.component.calls.len() - 1;
-    let outcome = run_lifted(inner, lifted, args, scope);
+    let outcome = run_lifted(inner, lifted, args, strings, scope, deliver);
     inner.component.calls.truncate(scope);
     inner.component.instances[state].may_enter = true;
     outcome
@@ -143,8 +192,10 @@ fn run_lifted(
     inner: &mut StoreInner,
     lifted: &Lifted,
     args: &[Val],
+    strings: VecDeque<DeferredString>,
     scope: usize,
-) -> Result<Option<Val>, Trap> {
+    deliver: &mut Deliver<'_>,
+) -> Result<(), Trap> {
     let state = lifted.instance as usize;
     let (ty, signature) = (&lifted.ty, &lifted.signature);
     let mut flat = Vec::with_capacity(signature.params.len());
@@ -155,12 +206,10 @@ fn run_lifted(
             state,
             resources: &lifted.resources,
             scope: Some(scope),
+            strings,
         };
         if signature.params_in_memory {
-            let tuple = ty.params_tuple();
-            let layout = tuple.layout();
-            let ptr = lowerer.allocate("parameters", layout.size, layout.align)?;
-            lowerer.store(&Val::Tuple(args.to_vec()), &tuple, ptr)?;
+            let ptr = store_params(&mut lowerer, ty, args)?;
             flat.push(u64::from(ptr));
         } else {
             for (arg, (_, t)) in args.iter().zip(&ty.params) {
@@ -182,28 +231,8 @@ fn run_lifted(
         .core
         .call_in(inner, &core_args, &mut core_results)
         .map_err(core_trap)?;
-    let result = match &ty.result {
-        None => None,
-        Some(t) => {
-            let bits: Vec<u64> = core_results.iter().map(to_bits).collect();
-            // Results hold no borrows, so nothing is lent.
-            let mut lends = Vec::new();
-            Some(lift_from(
-                inner,
-                &lifted.options,
-                state,
-                &lifted.resources,
-                &mut lends,
-                |lifter| {
-                    if signature.result_in_memory {
-                        lifter.load(t, bits[0] as u32)
-                    } else {
-                        lifter.lift_flat(t, &mut bits.iter().copied())
-                    }
-                },
-            )?)
-        }
-    };
+    let bits: Vec<u64> = core_results.iter().map(to_bits).collect();
+    deliver(inner, &bits)?;
     if inner.component.calls[scope].borrows > 0 {
         return Err(trap("borrow handles still remain at the end of the call"));
     }
@@ -213,7 +242,53 @@ fn run_lifted(
         inner.component.instances[state].may_leave = true;
         outcome.map_err(core_trap)?;
     }
-    Ok(result)
+    Ok(())
+}
+
+/// Stores the arguments of a call to `ty` as its parameter tuple, in
+/// memory `realloc` gives, returning the address.
+fn store_params(lowerer: &mut GuestLowerer<'_>, ty: &FuncType, args: &[Val]) -> Result<u32, Trap> {
+    let layouts: Vec<Layout> = ty.params.iter().map(|(_, t)| t.layout()).collect();
+    let tuple = Layout::record(&layouts).map_err(|_| trap("the parameters are too large"))?;
+    let offsets =
+        Layout::field_offsets(&layouts).map_err(|_| trap("the parameters are too large"))?;
+    let ptr = lowerer.allocate("parameters", tuple.size, tuple.align)?;
+    for ((arg, (_, t)), offset) in args.iter().zip(&ty.params).zip(offsets) {
+        lowerer.store(arg, t, ptr + offset)?;
+    }
+    Ok(ptr)
+}
+
+/// Lifts a lifted call's result from its core results `bits` (strings
+/// left in memory when `deferred` is given).
+fn lift_result(
+    inner: &mut StoreInner,
+    lifted: &Lifted,
+    bits: &[u64],
+    deferred: Option<&mut Vec<StringRange>>,
+) -> Result<Option<Val>, Trap> {
+    let Some(t) = &lifted.ty.result else {
+        return Ok(None);
+    };
+    // Results hold no borrows, so nothing is lent.
+    let mut lends = Vec::new();
+    let in_memory = lifted.signature.result_in_memory;
+    let value = lift_from(
+        inner,
+        &lifted.options,
+        lifted.instance as usize,
+        &lifted.resources,
+        &mut lends,
+        deferred,
+        |lifter| {
+            if in_memory {
+                lifter.load(t, bits[0] as u32)
+            } else {
+                lifter.lift_flat(t, &mut bits.iter().copied())
+            }
+        },
+    )?;
+    Ok(Some(value))
 }
 
 /// The most core values a lifted call passes or returns: 16 flat
@@ -261,6 +336,7 @@ fn run_typed<P: ComponentParams, R: Lift>(
             state,
             resources: &lifted.resources,
             scope: Some(scope),
+            strings: VecDeque::new(),
         };
         if signature.params_in_memory {
             let ptr = lowerer.allocate("parameters", P::SIZE, P::ALIGN)?;
@@ -281,6 +357,7 @@ fn run_typed<P: ComponentParams, R: Lift>(
         state,
         &lifted.resources,
         &mut lends,
+        None,
         |lifter| {
             let result_ty = ty.result.as_ref().unwrap_or(&NO_RESULT);
             if signature.result_in_memory {
@@ -321,7 +398,10 @@ pub(crate) struct Lowered {
     pub resources: Arc<[Option<ResourceType>]>,
 }
 
-/// Runs a guest's call of a lowered import.
+/// Runs a guest's call of a lowered import. A call into another
+/// component's lifted function (with its own memory) passes strings
+/// straight from memory to memory, and lowers the results into the caller
+/// before the callee's post-return, as the canonical ABI orders it.
 pub(crate) fn call_lowered(
     inner: &mut StoreInner,
     lowered: &Lowered,
@@ -332,15 +412,62 @@ pub(crate) fn call_lowered(
     if !inner.component.instances[state].may_leave {
         return Err(trap("cannot leave component instance"));
     }
-    let (ty, signature) = (&lowered.ty, &lowered.signature);
+    let fused = match &inner.component.funcs[lowered.target as usize] {
+        ComponentFuncData::Lifted(lifted) if lifted.options.memory != lowered.options.memory => {
+            Some(lifted.clone())
+        }
+        _ => None,
+    };
     let bits: Vec<u64> = core_args.iter().map(to_bits).collect();
     let mut lends = Vec::new();
+    let mut ranges = Vec::new();
+    let args = lift_args(
+        inner,
+        lowered,
+        &bits,
+        &mut lends,
+        fused.as_ref().map(|_| &mut ranges),
+    )?;
+    let outcome = match fused {
+        Some(lifted) => {
+            let strings = deferred(lowered.options.memory, ranges);
+            let from = lifted.options.memory;
+            call_lifted(inner, &lifted, &args, strings, &mut |inner, result| {
+                let mut ranges = Vec::new();
+                let value = lift_result(inner, &lifted, result, Some(&mut ranges))?;
+                let strings = deferred(from, ranges);
+                lower_result(inner, lowered, &bits, core_results, value, strings)
+            })
+        }
+        None => call(inner, lowered.target, &args).and_then(|value| {
+            lower_result(inner, lowered, &bits, core_results, value, VecDeque::new())
+        }),
+    };
+    for (owner, handle) in lends {
+        if let Ok(h) = inner.component.instances[owner].handles.get_mut(handle) {
+            h.lends -= 1;
+        }
+    }
+    outcome
+}
+
+/// Lifts a lowered call's arguments from the caller's core arguments
+/// `bits` (strings left in memory when `deferred` is given).
+fn lift_args(
+    inner: &mut StoreInner,
+    lowered: &Lowered,
+    bits: &[u64],
+    lends: &mut Vec<(usize, u32)>,
+    deferred: Option<&mut Vec<StringRange>>,
+) -> Result<Vec<Val>, Trap> {
+    let (ty, signature) = (&lowered.ty, &lowered.signature);
     let args = lift_from(
         inner,
         &lowered.options,
-        state,
+        lowered.instance as usize,
         &lowered.resources,
-        &mut lends,
+        lends,
+        deferred,
         |lifter| {
             if signature.params_in_memory {
                 match lifter.load(&ty.params_tuple(), bits[0] as u32)? {
@@ -356,21 +483,31 @@ pub(crate) fn call_lowered(
             }
         },
     )?;
-    let outcome = call(inner, lowered.target, &args);
-    for (owner, handle) in lends {
-        if let Ok(h) = inner.component.instances[owner].handles.get_mut(handle) {
-            h.lends -= 1;
-        }
-    }
-    let (Some(value), Some(t)) = (outcome?, &ty.result) else {
+    Ok(args)
+}
+
+/// Lowers a lowered call's result `value` into the caller: as its core
+/// results, or at the return pointer, the last of its core arguments
+/// `bits`. Placeholder strings come from `strings`.
+fn lower_result(
+    inner: &mut StoreInner,
+    lowered: &Lowered,
+    bits: &[u64],
+    core_results: &mut [CoreVal],
+    value: Option<Val>,
+    strings: VecDeque<DeferredString>,
+) -> Result<(), Trap> {
+    let (ty, signature) = (&lowered.ty, &lowered.signature);
+    let (Some(value), Some(t)) = (value, &ty.result) else {
         return Ok(());
     };
     let mut lowerer = GuestLowerer {
         inner,
         options: &lowered.options,
-        state,
+        state: lowered.instance as usize,
         resources: &lowered.resources,
         scope: None,
+        strings,
     };
     if signature.result_in_memory {
         let ptr = *bits.last().expect("a return pointer") as u32;
@@ -394,6 +531,8 @@ struct GuestLowerer<'a> {
     resources: &'a [Option<ResourceType>],
     /// The call scope borrows are lent for (when lowering arguments).
     scope: Option<usize>,
+    /// Where the values' placeholder strings really are, in order.
+    strings: VecDeque<DeferredString>,
 }
 
 fn slot_type(resources: &[Option<ResourceType>], slot: u32) -> Result<ResourceType, LiftError> {
@@ -414,6 +553,33 @@ impl GuestLowerer<'_> {
         }
         Ok(ty)
     }
+
+    /// Calls the component's `realloc(old_ptr, old_size, align,
+    /// new_size)`; it may not call out of the component meanwhile.
+    fn realloc_from(
+        &mut self,
+        old_ptr: u32,
+        old_size: u32,
+        align: u32,
+        new_size: u32,
+    ) -> Result<u32, LiftError> {
+        let realloc = self
+            .options
+            .realloc
+            .ok_or_else(|| LiftError::Realloc("the component has no realloc option".into()))?;
+        let args = [
+            CoreVal::I32(old_ptr as i32),
+            CoreVal::I32(old_size as i32),
+            CoreVal::I32(align as i32),
+            CoreVal::I32(new_size as i32),
+        ];
+        let mut result = [CoreVal::I32(0)];
+        self.inner.component.instances[self.state].may_leave = false;
+        let outcome = realloc.call_in(self.inner, &args, &mut result);
+        self.inner.component.instances[self.state].may_leave = true;
+        outcome.map_err(|e| LiftError::Trap(core_trap(e).to_string()))?;
+        Ok(to_bits(&result[0]) as u32)
+    }
 }
 
 impl Lowerer for GuestLowerer<'_> {
@@ -423,26 +589,29 @@ impl Lowerer for GuestLowerer<'_> {
     }
 
     fn realloc(&mut self, size: u32, align: u32) -> Result<u32, LiftError> {
-        let realloc = self
-            .options
-            .realloc
-            .ok_or_else(|| LiftError::Realloc("the component has no realloc option".into()))?;
-        let args = [
-            CoreVal::I32(0),
-            CoreVal::I32(0),
-            CoreVal::I32(align as i32),
-            CoreVal::I32(size as i32),
-        ];
-        let mut result = [CoreVal::I32(0)];
-        self.inner.component.instances[self.state].may_leave = false;
-        let outcome = realloc.call_in(self.inner, &args, &mut result);
-        self.inner.component.instances[self.state].may_leave = true;
-        outcome.map_err(|e| LiftError::Trap(core_trap(e).to_string()))?;
-        Ok(to_bits(&result[0]) as u32)
+        self.realloc_from(0, 0, align, size)
     }
 
     fn encoding(&self) -> StringEncoding {
         self.options.encoding
+    }
+
+    fn lower_string(&mut self, text: &str) -> Result<(u32, u32), LiftError> {
+        match self.strings.pop_front() {
+            Some(from) => {
+                let source = Source::of_range(&from.range);
+                let encoding = self.options.encoding;
+                transcode::store(
+                    &mut Transfer {
+                        lowerer: self,
+                        from,
+                    },
+                    source,
+                    encoding,
+                )
+            }
+            None => store_host_string(self, text),
+        }
     }
 
     fn lower_own(&mut self, slot: u32, resource: Resource) -> Result<u32, LiftError> {
@@ -479,6 +648,41 @@ impl Lowerer for GuestLowerer<'_> {
         })?;
         component.calls[scope].borrows += 1;
         Ok(handle)
+    }
+}
+
+/// A string copied from one component's memory straight into another's.
+struct Transfer<'l, 'a> {
+    lowerer: &'l mut GuestLowerer<'a>,
+    from: DeferredString,
+}
+
+impl StringDest for Transfer<'_, '_> {
+    fn realloc(
+        &mut self,
+        old_ptr: u32,
+        old_size: u32,
+        align: u32,
+        new_size: u32,
+    ) -> Result<u32, LiftError> {
+        self.lowerer
+            .realloc_from(old_ptr, old_size, align, new_size)
+    }
+
+    fn buffers(&mut self) -> (&[u8], &mut [u8]) {
+        let start = self.from.range.ptr as usize;
+        let end = start + self.from.range.byte_len() as usize;
+        // SAFETY: strings are deferred only between components with
+        // different memories, so the two slices do not overlap; both are
+        // used only until the next realloc. Memories never shrink, so the
+        // range, checked when it was lifted, is still inside its memory.
+        let (source, dest) = unsafe {
+            (
+                guest_memory(self.lowerer.inner, self.from.memory),
+                guest_memory(self.lowerer.inner, self.lowerer.options.memory),
+            )
+        };
+        (&source[start..end], dest)
     }
 }
 

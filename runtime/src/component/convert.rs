@@ -3,13 +3,18 @@
 //! a component definition mentions gets a number, bound to a runtime
 //! resource type when the component is instantiated.
 
+use std::sync::Arc;
+
 use wasmparser::component_types::ResourceId;
 use wasmparser::component_types::{
-    ComponentAnyTypeId, ComponentDefinedType, ComponentFuncTypeId, ComponentValType,
+    ComponentAnyTypeId, ComponentDefinedType, ComponentEntityType, ComponentFuncTypeId,
+    ComponentValType,
 };
 use wasmparser::types::TypesRef;
 use wasmparser::PrimitiveValType;
 
+use super::check::CoreModuleType;
+use super::plan::ImportKind;
 use super::types::{FuncType, Type};
 use crate::error::Error;
 
@@ -58,6 +63,42 @@ pub(crate) fn func_type(
         .map(|t| val_type(types, t, slots))
         .transpose()?;
     Ok(FuncType { params, result })
+}
+
+/// What an import of type `entity` asks for. A function type weft cannot
+/// represent is an error for an import of its own (`nested` false), and
+/// left unchecked inside an instance type, whose other exports may still
+/// be used.
+pub(crate) fn import_kind(
+    types: TypesRef<'_>,
+    entity: &ComponentEntityType,
+    slots: &mut ResourceSlots,
+    nested: bool,
+) -> Result<ImportKind, Error> {
+    Ok(match entity {
+        ComponentEntityType::Module(id) => {
+            ImportKind::Module(Arc::new(CoreModuleType::from_types(types, *id)))
+        }
+        ComponentEntityType::Func(id) => match func_type(types, *id, slots) {
+            Ok(ty) => ImportKind::Func(Arc::new(ty)),
+            Err(_) if nested => ImportKind::AnyFunc,
+            Err(err) => return Err(err),
+        },
+        ComponentEntityType::Component(_) => ImportKind::Component,
+        ComponentEntityType::Instance(id) => ImportKind::Instance(
+            types[*id]
+                .exports
+                .iter()
+                .map(|(name, item)| Ok((name.clone(), import_kind(types, &item.ty, slots, true)?)))
+                .collect::<Result<Vec<_>, Error>>()?
+                .into(),
+        ),
+        ComponentEntityType::Type { created, .. } => ImportKind::Type(match created {
+            ComponentAnyTypeId::Resource(id) => Some(id.resource()),
+            _ => None,
+        }),
+        ComponentEntityType::Value(_) => return Err(Error::unsupported("component values")),
+    })
 }
 
 /// The resource id of the type at index `index`, if it is a resource.

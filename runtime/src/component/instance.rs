@@ -9,10 +9,12 @@ use wasmparser::component_types::ResourceId;
 use wasmparser::ComponentExternalKind;
 
 use super::call::{call_lowered, resource_drop, Lowered};
-use super::plan::{CoreSort, Definition, ImportKind, ItemRef, ResourceOp, Step};
+use super::check::{check_item, empty_instance, is_vacuous};
+use super::plan::{
+    Capture, CoreSort, Definition, ImportKind, ItemRef, OuterSort, ResourceOp, Step,
+};
 use super::resources::{Handle, ResourceType};
 use super::state::{trap, ComponentFuncData, Dtor, Lifted, RuntimeOptions};
-use super::types::FuncType;
 use crate::error::Error;
 use crate::externals::{Global, Memory, Table};
 use crate::func::{Func, HostCallable};
@@ -29,8 +31,8 @@ pub(crate) enum Item {
     Module(Module),
     /// A component function, by store index.
     Func(u32),
-    /// A component (definition).
-    Component(Arc<Definition>),
+    /// A component: its definition and what its outer aliases captured.
+    Component(Arc<Closure>),
     /// A component instance's exports.
     Instance(Arc<Exports>),
     /// A type: the resource type, if it is one.
@@ -41,14 +43,36 @@ pub(crate) enum Item {
 }
 
 impl Item {
-    fn kind(&self) -> &'static str {
+    /// The item's kind, as link errors name it.
+    pub(crate) fn kind(&self) -> &'static str {
         match self {
-            Item::Module(_) => "a core module",
-            Item::Func(_) | Item::HostFunc(_) => "a function",
-            Item::Component(_) => "a component",
-            Item::Instance(_) => "an instance",
-            Item::Type(_) => "a type",
+            Item::Module(_) => "module",
+            Item::Func(_) | Item::HostFunc(_) => "func",
+            Item::Component(_) => "component",
+            Item::Instance(_) => "instance",
+            Item::Type(Some(_)) => "resource",
+            Item::Type(None) => "type",
         }
+    }
+}
+
+/// A component as a value: a definition, and the modules and components
+/// of enclosing components its outer aliases refer to (taken when the
+/// enclosing component made it).
+pub(crate) struct Closure {
+    /// The definition.
+    pub def: Arc<Definition>,
+    /// The captured items, in the order of `def.captures`.
+    pub captured: Vec<Item>,
+}
+
+impl Closure {
+    /// A definition that captures nothing (a root component).
+    pub fn root(def: Arc<Definition>) -> Arc<Closure> {
+        Arc::new(Closure {
+            def,
+            captured: Vec::new(),
+        })
     }
 }
 
@@ -78,10 +102,12 @@ struct Frame {
     core_tables: Vec<Table>,
     core_globals: Vec<Global>,
     funcs: Vec<u32>,
-    components: Vec<Arc<Definition>>,
+    components: Vec<Arc<Closure>>,
     instances: Vec<Arc<Exports>>,
     resources: HashMap<ResourceId, ResourceType>,
     exports: Exports,
+    /// What the component's outer aliases captured.
+    captured: Vec<Item>,
 }
 
 fn link(message: impl Into<String>) -> Error {
@@ -90,23 +116,58 @@ fn link(message: impl Into<String>) -> Error {
     }
 }
 
-/// Instantiates `def` with `imports` (by name), inheriting the resource
-/// bindings of an enclosing component.
+/// Instantiates `component` with `imports` (by name), inheriting the
+/// resource bindings of an enclosing component.
 pub(crate) fn instantiate(
     inner: &mut StoreInner,
-    def: &Definition,
+    component: &Closure,
     imports: &[(String, Item)],
     inherited: &HashMap<ResourceId, ResourceType>,
 ) -> Result<Exports, Error> {
+    if let Some(name) = first_missing_import(&component.def, imports) {
+        return Err(link(format!("missing import `{name}`")));
+    }
     let state = inner.component.new_instance();
     let mut frame = Frame {
         resources: inherited.clone(),
+        captured: component.captured.clone(),
         ..Frame::default()
     };
-    for step in &def.steps {
-        run_step(inner, def, state, &mut frame, imports, step)?;
+    // While its core instances start, the instance is running: calls back
+    // into it (its own lifted functions, lowered and called from a start
+    // function) would re-enter it.
+    inner.component.instances[state as usize].may_enter = false;
+    let outcome = component
+        .def
+        .steps
+        .iter()
+        .try_for_each(|step| run_step(inner, &component.def, state, &mut frame, imports, step));
+    inner.component.instances[state as usize].may_enter = true;
+    outcome.map(|()| frame.exports)
+}
+
+/// The first import of `def` that nobody supplied and that certainly
+/// needs a definition (so that a missing import is reported as such,
+/// before the exports of the imports that were given are checked).
+/// Resource types may be left out when declared equal to types bound
+/// while instantiating, so they are left to the steps to judge.
+fn first_missing_import<'d>(def: &'d Definition, imports: &[(String, Item)]) -> Option<&'d str> {
+    def.imports
+        .iter()
+        .find(|(name, kind)| {
+            !imports.iter().any(|(given, _)| given == name) && needs_definition(kind)
+        })
+        .map(|(name, _)| name.as_str())
+}
+
+/// Whether an import of `kind` needs a definition whatever resource types
+/// are bound.
+fn needs_definition(kind: &ImportKind) -> bool {
+    match kind {
+        ImportKind::Type(_) => false,
+        ImportKind::Instance(exports) => exports.iter().any(|(_, k)| needs_definition(k)),
+        _ => true,
     }
-    Ok(frame.exports)
 }
 
 fn run_step(
@@ -125,20 +186,37 @@ fn run_step(
                 .map(|(_, item)| item.clone());
             let item = match (given, kind) {
                 (Some(item), _) => item,
-                // An import of a plain (non-resource) type needs no value.
-                (None, ImportKind::Type(None)) => Item::Type(None),
-                // Nor does one equal to a resource type already bound
-                // (`(type (eq ..))`, as `use` in a world makes).
-                (None, ImportKind::Type(Some(id))) if frame.resources.contains_key(id) => {
-                    Item::Type(frame.resources.get(id).copied())
+                // An import of a plain (non-resource) type needs no value,
+                // nor does one equal to a resource type already bound
+                // (`(type (eq ..))`, as `use` in a world makes), nor an
+                // instance of nothing but such types.
+                (None, ImportKind::Type(id)) if is_vacuous(kind, &frame.resources) => {
+                    Item::Type(id.and_then(|id| frame.resources.get(&id).copied()))
                 }
-                (None, _) => return Err(link(format!("missing import `{name}`"))),
+                (None, ImportKind::Instance(_)) if is_vacuous(kind, &frame.resources) => {
+                    empty_instance()
+                }
+                (None, _) => {
+                    return Err(link(format!("missing import `{name}`: it was not found")))
+                }
             };
-            push_import(inner, frame, name, kind, item.clone())?;
+            check_item(inner, name, kind, &item, &frame.resources)?;
+            push_import(inner, frame, kind, item.clone());
             bind(frame, &item, binds, name)?;
         }
         Step::Module(i) => frame.modules.push(def.modules[*i].clone()),
-        Step::Component(i) => frame.components.push(def.components[*i].clone()),
+        Step::Component(i) => {
+            let closure = close(frame, &def.components[*i]);
+            frame.components.push(closure);
+        }
+        Step::Captured(sort, k) => {
+            let item = frame.captured[*k as usize].clone();
+            push_outer(frame, *sort, item);
+        }
+        Step::Duplicate(sort, index) => {
+            let item = frame_item(frame, *sort, *index);
+            push_outer(frame, *sort, item);
+        }
         Step::CoreInstantiate { module, args } => {
             let module = frame.modules[*module as usize].clone();
             let mut externs = Vec::new();
@@ -244,7 +322,7 @@ fn run_step(
                 (ComponentExternalKind::Type, Item::Type(_)) => {}
                 (_, item) => {
                     return Err(link(format!(
-                        "export `{name}` is {}, not what was aliased",
+                        "export `{name}` is a {}, not what was aliased",
                         item.kind()
                     )))
                 }
@@ -315,14 +393,8 @@ fn run_step(
     Ok(())
 }
 
-/// Takes an import's item into its index space.
-fn push_import(
-    inner: &mut StoreInner,
-    frame: &mut Frame,
-    name: &str,
-    kind: &ImportKind,
-    item: Item,
-) -> Result<(), Error> {
+/// Takes an import's item, checked against `kind`, into its index space.
+fn push_import(inner: &mut StoreInner, frame: &mut Frame, kind: &ImportKind, item: Item) {
     match (kind, item) {
         (ImportKind::Func(ty), Item::HostFunc(func)) => {
             let index = inner.component.add_func(ComponentFuncData::Host {
@@ -331,75 +403,51 @@ fn push_import(
             });
             frame.funcs.push(index);
         }
-        (ImportKind::Func(ty), Item::Func(f)) => {
-            let given = inner.component.funcs[f as usize].ty().clone();
-            if !same_shape(&given, ty) {
-                return Err(link(format!(
-                    "import `{name}` expects {ty}, but was given {given}"
-                )));
-            }
-            frame.funcs.push(f);
-        }
-        (ImportKind::Module, Item::Module(m)) => frame.modules.push(m),
-        (ImportKind::Component, Item::Component(c)) => frame.components.push(c),
-        (ImportKind::Instance, Item::Instance(i)) => frame.instances.push(i),
-        (ImportKind::Type(_), Item::Type(_)) => {}
-        (_, item) => {
-            return Err(link(format!(
-                "import `{name}` was given {}, which is not what it expects",
-                item.kind()
-            )))
-        }
+        (_, Item::Func(f)) => frame.funcs.push(f),
+        (_, Item::Module(m)) => frame.modules.push(m),
+        (_, Item::Component(c)) => frame.components.push(c),
+        (_, Item::Instance(i)) => frame.instances.push(i),
+        (_, Item::Type(_) | Item::HostFunc(_)) => {}
     }
-    Ok(())
 }
 
-/// Whether two function types agree apart from which resource slots
-/// their handles name (slots are numbered per component definition).
-fn same_shape(a: &FuncType, b: &FuncType) -> bool {
-    use super::types::Type;
-    fn eq(a: &Type, b: &Type) -> bool {
-        match (a, b) {
-            (Type::Own(_), Type::Own(_)) | (Type::Borrow(_), Type::Borrow(_)) => true,
-            (Type::List(a), Type::List(b)) | (Type::Option(a), Type::Option(b)) => eq(a, b),
-            (Type::Record(a), Type::Record(b)) => {
-                a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.0 == y.0 && eq(&x.1, &y.1))
-            }
-            (Type::Tuple(a), Type::Tuple(b)) => {
-                a.len() == b.len() && a.iter().zip(b).all(|(x, y)| eq(x, y))
-            }
-            (Type::Variant(a), Type::Variant(b)) => {
-                a.len() == b.len()
-                    && a.iter().zip(b).all(|(x, y)| {
-                        x.0 == y.0
-                            && match (&x.1, &y.1) {
-                                (Some(p), Some(q)) => eq(p, q),
-                                (None, None) => true,
-                                _ => false,
-                            }
-                    })
-            }
-            (Type::Result { ok: a1, err: a2 }, Type::Result { ok: b1, err: b2 }) => {
-                let side = |x: &Option<Box<Type>>, y: &Option<Box<Type>>| match (x, y) {
-                    (Some(p), Some(q)) => eq(p, q),
-                    (None, None) => true,
-                    _ => false,
-                };
-                side(a1, b1) && side(a2, b2)
-            }
-            (a, b) => a == b,
-        }
-    }
-    a.params.len() == b.params.len()
-        && a.params.iter().zip(&b.params).all(|(x, y)| eq(&x.1, &y.1))
-        && match (&a.result, &b.result) {
-            (Some(x), Some(y)) => eq(x, y),
-            (None, None) => true,
-            _ => false,
-        }
+/// The nested definition `def`, closed over the items of `frame` its
+/// outer aliases refer to.
+fn close(frame: &Frame, def: &Arc<Definition>) -> Arc<Closure> {
+    let captured = def
+        .captures
+        .iter()
+        .map(|(sort, capture)| match capture {
+            Capture::Frame(index) => frame_item(frame, *sort, *index),
+            Capture::Captured(k) => frame.captured[*k as usize].clone(),
+        })
+        .collect();
+    Arc::new(Closure {
+        def: def.clone(),
+        captured,
+    })
 }
 
-/// Binds the resource types an item brings into scope.
+/// The module or component at `index` of `frame`'s index space.
+fn frame_item(frame: &Frame, sort: OuterSort, index: u32) -> Item {
+    match sort {
+        OuterSort::Module => Item::Module(frame.modules[index as usize].clone()),
+        OuterSort::Component => Item::Component(frame.components[index as usize].clone()),
+    }
+}
+
+/// Pushes an outer-aliased module or component into its index space.
+fn push_outer(frame: &mut Frame, sort: OuterSort, item: Item) {
+    match (sort, item) {
+        (OuterSort::Module, Item::Module(m)) => frame.modules.push(m),
+        (OuterSort::Component, Item::Component(c)) => frame.components.push(c),
+        _ => unreachable!("captures keep their sort"),
+    }
+}
+
+/// Binds the resource types an item brings into scope. A resource type
+/// bound already (one the type declares equal to an earlier one) must be
+/// given the same type, or may be left out.
 fn bind(
     frame: &mut Frame,
     item: &Item,
@@ -407,28 +455,49 @@ fn bind(
     what: &str,
 ) -> Result<(), Error> {
     for (path, id) in binds {
-        let mut current = item;
-        for name in path {
-            current = match current {
-                Item::Instance(exports) => export(exports, name)
-                    .ok_or_else(|| link(format!("`{what}` has no export `{}`", path.join("/"))))?,
-                _ => return Err(link(format!("`{what}` is not an instance"))),
-            };
-        }
-        match current {
-            Item::Type(Some(ty)) => {
-                frame.resources.insert(*id, *ty);
+        let bound = frame.resources.get(id).copied();
+        let Some(current) = lookup(item, path) else {
+            if bound.is_some() {
+                continue;
             }
-            _ => {
+            return Err(link(format!(
+                "`{what}` has no export `{}` (a resource type), which was not found",
+                path.join("/")
+            )));
+        };
+        let ty = match current {
+            Item::Type(Some(ty)) => *ty,
+            other => {
                 return Err(link(format!(
-                    "`{what}`{}{} is not a resource type",
+                    "`{what}`{}{}: expected resource found {}",
+                    if path.is_empty() { "" } else { " export " },
+                    path.join("/"),
+                    other.kind()
+                )))
+            }
+        };
+        match bound {
+            Some(existing) if existing != ty => {
+                return Err(link(format!(
+                    "mismatched resource types: `{what}`{}{} is not the resource type it is declared equal to",
                     if path.is_empty() { "" } else { " export " },
                     path.join("/")
                 )))
             }
+            _ => {
+                frame.resources.insert(*id, ty);
+            }
         }
     }
     Ok(())
+}
+
+/// The item at the export `path` inside `item` (itself for an empty path).
+fn lookup<'a>(item: &'a Item, path: &[String]) -> Option<&'a Item> {
+    path.iter().try_fold(item, |current, name| match current {
+        Item::Instance(exports) => export(exports, name),
+        _ => None,
+    })
 }
 
 fn core_item(frame: &Frame, sort: CoreSort, index: u32) -> Extern {

@@ -157,7 +157,7 @@ impl<T> Linker<T> {
         }
         let exports = instance::instantiate(
             &mut store.inner,
-            &component.definition,
+            &instance::Closure::root(component.definition.clone()),
             &self.root.items(),
             &HashMap::new(),
         )?;

@@ -22,6 +22,7 @@
 
 mod abi;
 mod call;
+mod check;
 mod convert;
 mod instance;
 mod linker;

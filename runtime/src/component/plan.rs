@@ -13,6 +13,7 @@ use wasmparser::{
 };
 
 use super::abi::StringEncoding;
+use super::check::CoreModuleType;
 use super::convert::{self, ResourceSlots};
 use super::types::FuncType;
 use crate::engine::Engine;
@@ -89,8 +90,15 @@ pub(crate) enum Step {
     },
     /// Pushes the definition's inline core module `0`.
     Module(usize),
-    /// Pushes the definition's inline (or outer-aliased) component.
+    /// Pushes the definition's inline component `0`, closing over the
+    /// items its outer aliases capture.
     Component(usize),
+    /// Pushes the item the enclosing component captured for an outer
+    /// alias (`captures[1]` of this definition).
+    Captured(OuterSort, u32),
+    /// Pushes again the module or component at an index of its own index
+    /// space (an outer alias of count 0).
+    Duplicate(OuterSort, u32),
     /// Instantiates a core module with core instances as arguments.
     CoreInstantiate {
         module: u32,
@@ -145,19 +153,44 @@ pub(crate) enum Step {
     Export { name: String, item: ItemRef },
 }
 
-/// The index space an import enters.
+/// What an import asks for: the index space it enters and, where weft
+/// checks it at link time, its type.
 #[derive(Debug, Clone)]
 pub(crate) enum ImportKind {
-    /// A core module.
-    Module,
+    /// A core module of this module type.
+    Module(Arc<CoreModuleType>),
     /// A function of this type.
     Func(Arc<FuncType>),
+    /// A function whose type weft cannot represent (an export of an
+    /// imported instance that the component may never use).
+    AnyFunc,
     /// A component.
     Component,
-    /// An instance.
-    Instance,
+    /// An instance with these exports.
+    Instance(Arc<[(String, ImportKind)]>),
     /// A type (a resource when `Some`).
     Type(Option<ResourceId>),
+}
+
+/// The index spaces outer aliases of items with runtime identity reach.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum OuterSort {
+    /// Core modules.
+    Module,
+    /// Components.
+    Component,
+}
+
+/// Where the enclosing component finds an item a nested component's outer
+/// alias refers to, when it makes the nested component (at its
+/// `Step::Component`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Capture {
+    /// Its own index space, at this index.
+    Frame(u32),
+    /// What it captured itself, at this position (an alias reaching
+    /// further out).
+    Captured(u32),
 }
 
 /// The `canon resource.*` built-ins.
@@ -182,23 +215,23 @@ pub(crate) struct Definition {
     pub exports: Vec<(String, ItemRef)>,
     /// Inline core modules.
     pub modules: Vec<Module>,
-    /// Inline and outer-aliased nested components.
+    /// Inline nested components.
     pub components: Vec<Arc<Definition>>,
+    /// What its outer aliases of modules and components capture from the
+    /// enclosing components, in the order `Step::Captured` numbers them.
+    pub captures: Vec<(OuterSort, Capture)>,
     /// The resource types its function types mention, by slot.
     pub resources: ResourceSlots,
 }
 
-/// A definition being built, with the static part of its index spaces
-/// (what outer aliases may refer to).
+/// A definition being built, with the counts of the index spaces whose
+/// items are looked up by index while planning.
 #[derive(Default)]
 struct Builder {
     def: Definition,
-    /// Per core module index: the inline module, when static.
-    modules: Vec<Option<usize>>,
-    /// Per component index: the nested definition, when static.
-    components: Vec<Option<usize>>,
     types: u32,
     instances: u32,
+    funcs: u32,
 }
 
 /// The core and component features weft runs.
@@ -241,7 +274,6 @@ pub(crate) fn load(engine: &Engine, bytes: &[u8]) -> Result<Arc<Definition>, Err
                 let top = top(&mut stack);
                 top.def.modules.push(module);
                 let index = top.def.modules.len() - 1;
-                top.modules.push(Some(index));
                 top.def.steps.push(Step::Module(index));
             }
             Payload::ComponentSection { .. } => {}
@@ -251,7 +283,6 @@ pub(crate) fn load(engine: &Engine, bytes: &[u8]) -> Result<Arc<Definition>, Err
                     Some(parent) => {
                         parent.def.components.push(Arc::new(finished.def));
                         let index = parent.def.components.len() - 1;
-                        parent.components.push(Some(index));
                         parent.def.steps.push(Step::Component(index));
                     }
                     None => return Ok(Arc::new(finished.def)),
@@ -296,31 +327,13 @@ fn section(stack: &mut [Builder], types: TypesRef<'_>, payload: Payload<'_>) -> 
                     .map(|item| item.ty)
                     .expect("a validated import");
                 let builder = top(stack);
-                let kind = match entity {
-                    ComponentEntityType::Module(_) => {
-                        builder.modules.push(None);
-                        ImportKind::Module
-                    }
-                    ComponentEntityType::Func(id) => ImportKind::Func(Arc::new(
-                        convert::func_type(types, id, &mut builder.def.resources)?,
-                    )),
-                    ComponentEntityType::Component(_) => {
-                        builder.components.push(None);
-                        ImportKind::Component
-                    }
-                    ComponentEntityType::Instance(_) => {
-                        builder.instances += 1;
-                        ImportKind::Instance
-                    }
-                    ComponentEntityType::Type { .. } => {
-                        let index = builder.types;
-                        builder.types += 1;
-                        ImportKind::Type(convert::resource_at(types, index))
-                    }
-                    ComponentEntityType::Value(_) => {
-                        return Err(Error::unsupported("value imports"))
-                    }
-                };
+                match entity {
+                    ComponentEntityType::Instance(_) => builder.instances += 1,
+                    ComponentEntityType::Type { .. } => builder.types += 1,
+                    ComponentEntityType::Func(_) => builder.funcs += 1,
+                    _ => {}
+                }
+                let kind = convert::import_kind(types, &entity, &mut builder.def.resources, false)?;
                 let binds = resource_binds(types, &entity);
                 builder.def.imports.push((name.clone(), kind.clone()));
                 builder.def.steps.push(Step::Import { name, kind, binds });
@@ -392,17 +405,10 @@ fn section(stack: &mut [Builder], types: TypesRef<'_>, payload: Payload<'_>) -> 
                 let item = item_ref(types, export.kind, export.index)?;
                 let builder = top(stack);
                 match export.kind {
-                    ComponentExternalKind::Module => {
-                        let m = builder.modules[export.index as usize];
-                        builder.modules.push(m);
-                    }
-                    ComponentExternalKind::Component => {
-                        let c = builder.components[export.index as usize];
-                        builder.components.push(c);
-                    }
                     ComponentExternalKind::Instance => builder.instances += 1,
                     ComponentExternalKind::Type => builder.types += 1,
-                    ComponentExternalKind::Func => {}
+                    ComponentExternalKind::Func => builder.funcs += 1,
+                    ComponentExternalKind::Module | ComponentExternalKind::Component => {}
                     ComponentExternalKind::Value => {
                         return Err(Error::unsupported("value exports"))
                     }
@@ -501,14 +507,7 @@ fn alias_step(
             name,
         } => {
             let binds = match kind {
-                ComponentExternalKind::Module => {
-                    builder.modules.push(None);
-                    Vec::new()
-                }
-                ComponentExternalKind::Component => {
-                    builder.components.push(None);
-                    Vec::new()
-                }
+                ComponentExternalKind::Module | ComponentExternalKind::Component => Vec::new(),
                 ComponentExternalKind::Instance => {
                     let index = builder.instances;
                     builder.instances += 1;
@@ -526,8 +525,10 @@ fn alias_step(
             };
             let func_type = match kind {
                 ComponentExternalKind::Func => {
-                    let index = types.component_function_count() - 1;
-                    let id = types.component_function_at(index);
+                    // The validator has seen the whole section, so the
+                    // function is found by the count of those before it.
+                    let id = types.component_function_at(builder.funcs);
+                    builder.funcs += 1;
                     Some(Arc::new(convert::func_type(
                         types,
                         id,
@@ -545,40 +546,42 @@ fn alias_step(
             });
         }
         ComponentAlias::Outer { kind, count, index } => {
-            let outer = depth
-                .checked_sub(1 + count as usize)
-                .expect("validated outer alias");
-            match kind {
-                ComponentOuterAliasKind::CoreModule => {
-                    let module = stack[outer].modules[index as usize]
-                        .map(|i| stack[outer].def.modules[i].clone())
-                        .ok_or_else(|| {
-                            Error::unsupported("an outer alias of an imported core module")
-                        })?;
-                    let builder = top(stack);
-                    builder.def.modules.push(module);
-                    let i = builder.def.modules.len() - 1;
-                    builder.modules.push(Some(i));
-                    builder.def.steps.push(Step::Module(i));
+            let sort = match kind {
+                ComponentOuterAliasKind::CoreModule => OuterSort::Module,
+                ComponentOuterAliasKind::Component => OuterSort::Component,
+                ComponentOuterAliasKind::Type => {
+                    top(stack).types += 1;
+                    return Ok(());
                 }
-                ComponentOuterAliasKind::Component => {
-                    let component = stack[outer].components[index as usize]
-                        .map(|i| stack[outer].def.components[i].clone())
-                        .ok_or_else(|| {
-                            Error::unsupported("an outer alias of an imported component")
-                        })?;
-                    let builder = top(stack);
-                    builder.def.components.push(component);
-                    let i = builder.def.components.len() - 1;
-                    builder.components.push(Some(i));
-                    builder.def.steps.push(Step::Component(i));
-                }
-                ComponentOuterAliasKind::Type => top(stack).types += 1,
-                ComponentOuterAliasKind::CoreType => {}
-            }
+                ComponentOuterAliasKind::CoreType => return Ok(()),
+            };
+            let step = match count {
+                0 => Step::Duplicate(sort, index),
+                _ => Step::Captured(sort, capture(stack, depth - 1, count, sort, index)),
+            };
+            top(stack).def.steps.push(step);
         }
     }
     Ok(())
+}
+
+/// Makes the definition at `level` of the stack capture the module or
+/// component at `index` of the component `count` levels out, returning
+/// the capture's position; the definitions in between capture it too.
+fn capture(stack: &mut [Builder], level: usize, count: u32, sort: OuterSort, index: u32) -> u32 {
+    let source = match count {
+        1 => Capture::Frame(index),
+        _ => Capture::Captured(capture(stack, level - 1, count - 1, sort, index)),
+    };
+    let captures = &mut stack[level].def.captures;
+    let position = match captures.iter().position(|c| *c == (sort, source)) {
+        Some(position) => position,
+        None => {
+            captures.push((sort, source));
+            captures.len() - 1
+        }
+    };
+    position as u32
 }
 
 fn options(list: &[CanonicalOption]) -> Result<Options, Error> {
@@ -616,6 +619,7 @@ fn canon_step(
                 ComponentAnyTypeId::Func(id) => id,
                 _ => unreachable!("validated: lift takes a function type"),
             };
+            builder.funcs += 1;
             Step::Lift {
                 core_func: core_func_index,
                 ty: Arc::new(convert::func_type(types, id, &mut builder.def.resources)?),

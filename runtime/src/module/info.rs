@@ -343,7 +343,8 @@ impl ModuleInfo {
     }
 }
 
-fn table_type(ty: &wasmparser::TableType) -> Result<TableType, Error> {
+/// weft's type of a wasmparser table type (32-bit tables only).
+pub(crate) fn table_type(ty: &wasmparser::TableType) -> Result<TableType, Error> {
     if ty.table64 {
         return Err(Error::unsupported("64-bit tables"));
     }
@@ -354,7 +355,8 @@ fn table_type(ty: &wasmparser::TableType) -> Result<TableType, Error> {
     })
 }
 
-fn memory_type(ty: &wasmparser::MemoryType) -> Result<MemoryType, Error> {
+/// weft's type of a wasmparser memory type (plain 32-bit memories only).
+pub(crate) fn memory_type(ty: &wasmparser::MemoryType) -> Result<MemoryType, Error> {
     if ty.memory64 || ty.shared || ty.page_size_log2.is_some() {
         return Err(Error::unsupported(
             "64-bit, shared or custom-page-size memories",
@@ -366,7 +368,8 @@ fn memory_type(ty: &wasmparser::MemoryType) -> Result<MemoryType, Error> {
     })
 }
 
-fn global_type(ty: &wasmparser::GlobalType) -> Result<GlobalType, Error> {
+/// weft's type of a wasmparser global type.
+pub(crate) fn global_type(ty: &wasmparser::GlobalType) -> Result<GlobalType, Error> {
     Ok(GlobalType {
         content: ValType::from_wasm(ty.content_type).map_err(Error::unsupported)?,
         mutability: if ty.mutable {

@@ -1,11 +1,9 @@
 //! Lifting: reading component values out of a component's linear memory
 //! and flat core values, validating what a guest may get wrong.
 
-use super::strings::{self, StringEncoding};
-use super::{
-    canonical_f32, canonical_f64, checked, discriminant_size, field_offsets, payload_offset,
-    LiftError,
-};
+use super::strings::{self, StringEncoding, StringRange};
+use super::type_layout::TypeLayout;
+use super::{canonical_f32, canonical_f64, checked, too_large, LiftError};
 use crate::component::resources::Resource;
 use crate::component::types::Type;
 use crate::component::values::Val;
@@ -26,6 +24,9 @@ pub struct Lifter<'a> {
     memory: &'a [u8],
     encoding: StringEncoding,
     handles: Option<&'a mut dyn LiftHandles>,
+    /// Where strings go that are checked but left in memory, to be copied
+    /// straight into another component (`None`: strings are read).
+    deferred: Option<&'a mut Vec<StringRange>>,
 }
 
 impl<'a> Lifter<'a> {
@@ -36,6 +37,7 @@ impl<'a> Lifter<'a> {
             memory,
             encoding: StringEncoding::Utf8,
             handles: None,
+            deferred: None,
         }
     }
 
@@ -48,6 +50,16 @@ impl<'a> Lifter<'a> {
     /// Resolves handles through `handles`.
     pub fn with_handles(mut self, handles: &'a mut dyn LiftHandles) -> Lifter<'a> {
         self.handles = Some(handles);
+        self
+    }
+
+    /// Leaves strings in memory: each is checked (bounds, alignment,
+    /// length) and its range added to `ranges`, in the order lifting meets
+    /// them, and lifts as an empty string. For a call into another
+    /// component, whose lowering copies each range straight across, as
+    /// the canonical ABI's strings carry their source encoding.
+    pub(crate) fn with_deferred_strings(mut self, ranges: &'a mut Vec<StringRange>) -> Lifter<'a> {
+        self.deferred = Some(ranges);
         self
     }
 
@@ -100,6 +112,14 @@ impl<'a> Lifter<'a> {
             layout.align,
             memory_len,
         )?;
+        let laid_out = TypeLayout::of(ty).ok_or_else(|| too_large(ptr, layout.size, memory_len))?;
+        self.load_laid_out(&laid_out, at)
+    }
+
+    /// Loads a value of the type `laid_out` lays out at offset `at`, which
+    /// is aligned and in bounds for the whole value (so for every part).
+    fn load_laid_out(&mut self, laid_out: &TypeLayout<'_>, at: usize) -> Result<Val, LiftError> {
+        let ty = laid_out.ty;
         Ok(match ty {
             Type::Bool => Val::Bool(self.memory[at] != 0),
             Type::S8 => Val::S8(self.memory[at] as i8),
@@ -123,7 +143,7 @@ impl<'a> Lifter<'a> {
                 self.sequence(ty, data, len)?
             }
             Type::Flags(names) => {
-                let bits = match layout.size {
+                let bits = match laid_out.layout.size {
                     0 => 0,
                     1 => u64::from(self.memory[at]),
                     2 => u64::from(u16::from_le_bytes(self.bytes(at))),
@@ -133,25 +153,31 @@ impl<'a> Lifter<'a> {
                 flags_from_bits(names, bits)
             }
             Type::Record(_) | Type::Tuple(_) => {
-                let fields = ty.fields().expect("a record");
-                let offsets = field_offsets(ty, ptr, memory_len)?;
-                let mut values = Vec::with_capacity(fields.len());
-                for (field, offset) in fields.iter().zip(offsets) {
-                    values.push(self.load(field, ptr + offset)?);
+                let mut values = Vec::with_capacity(laid_out.parts.len());
+                for (field, offset) in laid_out.fields() {
+                    values.push(self.load_laid_out(field, at + offset as usize)?);
                 }
                 rebuild_record(ty, values)
             }
             _ => {
-                let cases = ty.cases().expect("a variant");
-                let value = match discriminant_size(cases.len()) {
+                let value = match laid_out.discriminant {
                     1 => u32::from(self.memory[at]),
                     2 => u32::from(u16::from_le_bytes(self.bytes(at))),
                     _ => u32::from_le_bytes(self.bytes(at)),
                 };
-                let payload_ty = case_payload(&cases, value)?;
-                let offset = payload_offset(ty, ptr, memory_len)?;
-                let payload = match payload_ty {
-                    Some(t) => Some(self.load(t, ptr + offset)?),
+                let case =
+                    laid_out
+                        .parts
+                        .get(value as usize)
+                        .ok_or(LiftError::BadDiscriminant {
+                            value,
+                            cases: laid_out.parts.len(),
+                        })?;
+                let payload = match case {
+                    Some(payload) => {
+                        let offset = at + laid_out.payload_offset() as usize;
+                        Some(self.load_laid_out(payload, offset)?)
+                    }
                     None => None,
                 };
                 case_value(ty, value as usize, payload)
@@ -162,19 +188,38 @@ impl<'a> Lifter<'a> {
     /// A string or list whose elements are at `data`.
     fn sequence(&mut self, ty: &Type, data: u32, len: u32) -> Result<Val, LiftError> {
         match ty {
-            Type::String => Ok(Val::String(strings::load(
-                self.memory,
-                self.encoding,
-                data,
-                len,
-            )?)),
+            Type::String => match self.deferred.as_deref_mut() {
+                Some(ranges) => {
+                    let range = StringRange {
+                        ptr: data,
+                        tagged_len: len,
+                        encoding: self.encoding,
+                    };
+                    range.check(self.memory.len())?;
+                    ranges.push(range);
+                    Ok(Val::String(String::new()))
+                }
+                None => Ok(Val::String(strings::load(
+                    self.memory,
+                    self.encoding,
+                    data,
+                    len,
+                )?)),
+            },
             Type::List(element) => {
-                let layout = element.layout();
-                let bytes = u64::from(len) * u64::from(layout.size);
-                checked("list", data, bytes, layout.align, self.memory.len())?;
-                let items = (0..len)
-                    .map(|i| self.load(element, data + i * layout.size))
-                    .collect::<Result<_, _>>()?;
+                let memory_len = self.memory.len();
+                let laid_out = TypeLayout::of(element)
+                    .ok_or_else(|| too_large(data, element.layout().size, memory_len))?;
+                let size = laid_out.layout.size;
+                let bytes = u64::from(len) * u64::from(size);
+                let start = checked("list", data, bytes, laid_out.layout.align, memory_len)?;
+                let mut items = Vec::new();
+                items
+                    .try_reserve_exact(len as usize)
+                    .map_err(|_| LiftError::TooManyElements { len })?;
+                for i in 0..len as usize {
+                    items.push(self.load_laid_out(&laid_out, start + i * size as usize)?);
+                }
                 Ok(Val::List(items))
             }
             _ => unreachable!("only strings and lists are sequences"),

@@ -1,11 +1,9 @@
 //! Lowering: writing component values into a component's linear memory
 //! (allocating with its `realloc`) and into flat core values.
 
-use super::strings::{self, StringEncoding};
-use super::{
-    canonical_f32, canonical_f64, checked, describe, discriminant_size, field_offsets,
-    payload_offset, LiftError,
-};
+use super::strings::{StringEncoding, MAX_STRING_BYTES, UTF16_TAG};
+use super::type_layout::TypeLayout;
+use super::{canonical_f32, canonical_f64, checked, describe, too_large, LiftError};
 use crate::component::resources::Resource;
 use crate::component::types::Type;
 use crate::component::values::Val;
@@ -19,6 +17,12 @@ pub trait Lowerer {
     /// Allocates `size` bytes aligned to `align` in the component (its
     /// `cabi_realloc`), returning the address.
     fn realloc(&mut self, size: u32, align: u32) -> Result<u32, LiftError>;
+
+    /// Stores a string's code units, encoded as the component wants them,
+    /// returning their address and the length word.
+    fn lower_string(&mut self, text: &str) -> Result<(u32, u32), LiftError> {
+        store_host_string(self, text)
+    }
 
     /// How the component encodes strings.
     fn encoding(&self) -> StringEncoding {
@@ -54,65 +58,8 @@ pub trait Lowerer {
             layout.align,
             memory_len,
         )?;
-        let mismatch = || LiftError::TypeMismatch {
-            value: describe(val),
-        };
-        let put = |this: &mut Self, bytes: &[u8]| {
-            this.memory()[at..at + bytes.len()].copy_from_slice(bytes);
-        };
-        match (val, ty) {
-            (Val::Bool(v), Type::Bool) => put(self, &[u8::from(*v)]),
-            (Val::S8(v), Type::S8) => put(self, &v.to_le_bytes()),
-            (Val::U8(v), Type::U8) => put(self, &[*v]),
-            (Val::S16(v), Type::S16) => put(self, &v.to_le_bytes()),
-            (Val::U16(v), Type::U16) => put(self, &v.to_le_bytes()),
-            (Val::S32(v), Type::S32) => put(self, &v.to_le_bytes()),
-            (Val::U32(v), Type::U32) => put(self, &v.to_le_bytes()),
-            (Val::S64(v), Type::S64) => put(self, &v.to_le_bytes()),
-            (Val::U64(v), Type::U64) => put(self, &v.to_le_bytes()),
-            (Val::F32(v), Type::F32) => put(self, &canonical_f32(*v).to_le_bytes()),
-            (Val::F64(v), Type::F64) => put(self, &canonical_f64(*v).to_le_bytes()),
-            (Val::Char(c), Type::Char) => put(self, &u32::from(*c).to_le_bytes()),
-            (Val::Own(r), Type::Own(slot)) => {
-                let handle = self.lower_own(*slot, *r)?;
-                put(self, &handle.to_le_bytes());
-            }
-            (Val::Borrow(r), Type::Borrow(slot)) => {
-                let handle = self.lower_borrow(*slot, *r)?;
-                put(self, &handle.to_le_bytes());
-            }
-            (Val::String(_) | Val::List(_), Type::String | Type::List(_)) => {
-                let (data, len) = self.store_sequence(val, ty)?;
-                put(self, &data.to_le_bytes());
-                self.memory()[at + 4..at + 8].copy_from_slice(&len.to_le_bytes());
-            }
-            (Val::Flags(_), Type::Flags(names)) => {
-                let bits = flag_bits(val, names).ok_or_else(mismatch)?;
-                let bytes = bits.to_le_bytes();
-                put(self, &bytes[..layout.size as usize]);
-            }
-            (Val::Record(_) | Val::Tuple(_), Type::Record(_) | Type::Tuple(_)) => {
-                let values = record_values(val, ty).ok_or_else(mismatch)?;
-                let fields = ty.fields().expect("a record");
-                let offsets = field_offsets(ty, ptr, memory_len)?;
-                for ((value, field), offset) in values.iter().zip(fields).zip(offsets) {
-                    self.store(value, field, ptr + offset)?;
-                }
-            }
-            _ => {
-                let cases = ty.cases().ok_or_else(mismatch)?;
-                let (index, payload) = case_of(val, ty).ok_or_else(mismatch)?;
-                let bytes = (index as u32).to_le_bytes();
-                put(self, &bytes[..discriminant_size(cases.len()) as usize]);
-                let offset = payload_offset(ty, ptr, memory_len)?;
-                match (payload, cases[index].1) {
-                    (Some(v), Some(t)) => self.store(v, t, ptr + offset)?,
-                    (None, None) => {}
-                    _ => return Err(mismatch()),
-                }
-            }
-        }
-        Ok(())
+        let laid_out = TypeLayout::of(ty).ok_or_else(|| too_large(ptr, layout.size, memory_len))?;
+        store_laid_out(self, val, &laid_out, at)
     }
 
     /// Allocates and writes a string's bytes or a list's elements,
@@ -122,21 +69,17 @@ pub trait Lowerer {
             value: describe(val),
         };
         match (val, ty) {
-            (Val::String(s), Type::String) => {
-                let encoded = strings::encode(s, self.encoding())?;
-                let size = encoded.bytes.len() as u32;
-                let data = self.allocate("string", size, encoded.align)?;
-                self.memory()[data as usize..(data + size) as usize]
-                    .copy_from_slice(&encoded.bytes);
-                Ok((data, encoded.len))
-            }
+            (Val::String(s), Type::String) => self.lower_string(s),
             (Val::List(items), Type::List(element)) => {
-                let layout = element.layout();
+                let memory = self.memory().len();
+                let laid_out = TypeLayout::of(element)
+                    .ok_or_else(|| too_large(0, element.layout().size, memory))?;
+                let size = laid_out.layout.size;
                 let len = u32::try_from(items.len()).map_err(|_| mismatch())?;
-                let bytes = len.checked_mul(layout.size).ok_or_else(mismatch)?;
-                let data = self.allocate("list", bytes, layout.align)?;
+                let bytes = len.checked_mul(size).ok_or_else(mismatch)?;
+                let data = self.allocate("list", bytes, laid_out.layout.align)?;
                 for (i, item) in items.iter().enumerate() {
-                    self.store(item, element, data + i as u32 * layout.size)?;
+                    store_laid_out(self, item, &laid_out, data as usize + i * size as usize)?;
                 }
                 Ok((data, len))
             }
@@ -148,15 +91,7 @@ pub trait Lowerer {
     fn allocate(&mut self, what: &'static str, size: u32, align: u32) -> Result<u32, LiftError> {
         let ptr = self.realloc(size, align)?;
         let memory = self.memory().len();
-        checked(what, ptr, u64::from(size), align, memory).map_err(|e| {
-            let problem = match e {
-                LiftError::Misaligned { .. } => "result not aligned",
-                _ => "beyond end of memory",
-            };
-            LiftError::Realloc(format!(
-                "{problem}: the guest's realloc returned {ptr:#x} for {size} bytes of {what}"
-            ))
-        })?;
+        checked(what, ptr, u64::from(size), align, memory).map_err(realloc_error)?;
         Ok(ptr)
     }
 
@@ -219,6 +154,136 @@ pub trait Lowerer {
     }
 }
 
+/// Stores `val` as a value of the type `laid_out` lays out at offset
+/// `at`, which is aligned and in bounds for the whole value.
+fn store_laid_out<L: Lowerer + ?Sized>(
+    lowerer: &mut L,
+    val: &Val,
+    laid_out: &TypeLayout<'_>,
+    at: usize,
+) -> Result<(), LiftError> {
+    let ty = laid_out.ty;
+    let mismatch = || LiftError::TypeMismatch {
+        value: describe(val),
+    };
+    let put = |lowerer: &mut L, offset: usize, bytes: &[u8]| {
+        lowerer.memory()[offset..offset + bytes.len()].copy_from_slice(bytes);
+    };
+    match (val, ty) {
+        (Val::Bool(v), Type::Bool) => put(lowerer, at, &[u8::from(*v)]),
+        (Val::S8(v), Type::S8) => put(lowerer, at, &v.to_le_bytes()),
+        (Val::U8(v), Type::U8) => put(lowerer, at, &[*v]),
+        (Val::S16(v), Type::S16) => put(lowerer, at, &v.to_le_bytes()),
+        (Val::U16(v), Type::U16) => put(lowerer, at, &v.to_le_bytes()),
+        (Val::S32(v), Type::S32) => put(lowerer, at, &v.to_le_bytes()),
+        (Val::U32(v), Type::U32) => put(lowerer, at, &v.to_le_bytes()),
+        (Val::S64(v), Type::S64) => put(lowerer, at, &v.to_le_bytes()),
+        (Val::U64(v), Type::U64) => put(lowerer, at, &v.to_le_bytes()),
+        (Val::F32(v), Type::F32) => put(lowerer, at, &canonical_f32(*v).to_le_bytes()),
+        (Val::F64(v), Type::F64) => put(lowerer, at, &canonical_f64(*v).to_le_bytes()),
+        (Val::Char(c), Type::Char) => put(lowerer, at, &u32::from(*c).to_le_bytes()),
+        (Val::Own(r), Type::Own(slot)) => {
+            let handle = lowerer.lower_own(*slot, *r)?;
+            put(lowerer, at, &handle.to_le_bytes());
+        }
+        (Val::Borrow(r), Type::Borrow(slot)) => {
+            let handle = lowerer.lower_borrow(*slot, *r)?;
+            put(lowerer, at, &handle.to_le_bytes());
+        }
+        (Val::String(_) | Val::List(_), Type::String | Type::List(_)) => {
+            let (data, len) = lowerer.store_sequence(val, ty)?;
+            put(lowerer, at, &data.to_le_bytes());
+            put(lowerer, at + 4, &len.to_le_bytes());
+        }
+        (Val::Flags(_), Type::Flags(names)) => {
+            let bits = flag_bits(val, names).ok_or_else(mismatch)?;
+            put(
+                lowerer,
+                at,
+                &bits.to_le_bytes()[..laid_out.layout.size as usize],
+            );
+        }
+        (Val::Record(_) | Val::Tuple(_), Type::Record(_) | Type::Tuple(_)) => {
+            let values = record_values(val, ty).ok_or_else(mismatch)?;
+            for (value, (field, offset)) in values.iter().zip(laid_out.fields()) {
+                store_laid_out(lowerer, value, field, at + offset as usize)?;
+            }
+        }
+        _ => {
+            let (index, payload) = case_of(val, ty).ok_or_else(mismatch)?;
+            let bytes = (index as u32).to_le_bytes();
+            put(lowerer, at, &bytes[..laid_out.discriminant as usize]);
+            let offset = at + laid_out.payload_offset() as usize;
+            match (payload, &laid_out.parts[index]) {
+                (Some(v), Some(part)) => store_laid_out(lowerer, v, part, offset)?,
+                (None, None) => {}
+                _ => return Err(mismatch()),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Stores the host's string `text` into the component behind `lowerer`
+/// (what [`Lowerer::lower_string`] does by default): in one allocation of
+/// exactly its encoded size, Latin-1 where latin1+utf16 allows. This is
+/// the canonical ABI's `store_string_copy`, the host's string being taken
+/// to be in the destination's encoding already; strings that come from
+/// another component's memory take the spec's transcoding steps instead
+/// (`transcode::store`).
+pub(crate) fn store_host_string<L: Lowerer + ?Sized>(
+    lowerer: &mut L,
+    text: &str,
+) -> Result<(u32, u32), LiftError> {
+    let too_long = |bytes: u64| LiftError::StringTooLong { ptr: 0, bytes };
+    let encoding = lowerer.encoding();
+    let latin1 = encoding == StringEncoding::Latin1Utf16
+        && (text.is_ascii() || text.chars().all(|c| c <= '\u{ff}'));
+    let (units, unit) = match encoding {
+        StringEncoding::Utf8 => (text.len() as u64, 1),
+        _ if latin1 => (text.chars().count() as u64, 1),
+        _ => (text.chars().map(|c| c.len_utf16() as u64).sum(), 2),
+    };
+    let bytes = units * unit;
+    if bytes > MAX_STRING_BYTES {
+        return Err(too_long(bytes));
+    }
+    let ptr = lowerer.allocate("string", bytes as u32, encoding.align())?;
+    let out = &mut lowerer.memory()[ptr as usize..ptr as usize + bytes as usize];
+    match (encoding, latin1) {
+        (StringEncoding::Utf8, _) => out.copy_from_slice(text.as_bytes()),
+        (_, true) if text.is_ascii() => out.copy_from_slice(text.as_bytes()),
+        (_, true) => {
+            for (slot, c) in out.iter_mut().zip(text.chars()) {
+                *slot = c as u8;
+            }
+        }
+        _ => {
+            for (pair, unit) in out.chunks_exact_mut(2).zip(text.encode_utf16()) {
+                pair.copy_from_slice(&unit.to_le_bytes());
+            }
+        }
+    }
+    let tag = if encoding == StringEncoding::Latin1Utf16 && !latin1 {
+        UTF16_TAG
+    } else {
+        0
+    };
+    Ok((ptr, units as u32 | tag))
+}
+
+/// The error for a `realloc` result that failed the alignment or bounds
+/// check `error`: wasmtime's wordings for a call from the host
+/// ("realloc return: ...") and from another component (the check's own),
+/// so that both kinds of test find theirs.
+pub(crate) fn realloc_error(error: LiftError) -> LiftError {
+    let problem = match error {
+        LiftError::Misaligned { .. } => "result not aligned",
+        _ => "beyond end of memory",
+    };
+    LiftError::Realloc(format!("{problem}: {error}"))
+}
+
 fn flag_bits(val: &Val, names: &[String]) -> Option<u64> {
     let Val::Flags(set) = val else { return None };
     set.iter().try_fold(0u64, |bits, name| {
@@ -257,5 +322,28 @@ fn case_of<'v>(val: &'v Val, ty: &Type) -> Option<(usize, Option<&'v Val>)> {
         (Val::Result(Ok(v)), Type::Result { .. }) => Some((0, v.as_deref())),
         (Val::Result(Err(v)), Type::Result { .. }) => Some((1, v.as_deref())),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_realloc_results_name_both_wordings() {
+        let misaligned = realloc_error(checked("list", 2, 8, 4, 64).unwrap_err());
+        let text = misaligned.to_string();
+        assert!(
+            text.starts_with("realloc return: result not aligned"),
+            "{text}"
+        );
+        assert!(text.contains("unaligned pointer"), "{text}");
+        let outside = realloc_error(checked("list", 60, 8, 4, 64).unwrap_err());
+        let text = outside.to_string();
+        assert!(
+            text.starts_with("realloc return: beyond end of memory"),
+            "{text}"
+        );
+        assert!(text.contains("list content out-of-bounds"), "{text}");
     }
 }

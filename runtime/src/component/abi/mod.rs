@@ -5,12 +5,14 @@
 mod lift;
 mod lower;
 pub(crate) mod strings;
+pub(crate) mod transcode;
+mod type_layout;
 
 pub use lift::{LiftHandles, Lifter};
+pub(crate) use lower::store_host_string;
 pub use lower::Lowerer;
 pub use strings::StringEncoding;
 
-use super::types::Type;
 use super::values::Val;
 
 /// Why a value could not be lifted from, or lowered into, a component.
@@ -57,12 +59,19 @@ pub enum LiftError {
         unit: u16,
     },
     /// A string longer than the canonical ABI allows (2^31 - 1 bytes).
-    #[error("string at {ptr:#x} of {bytes} bytes is longer than the canonical ABI allows")]
+    #[error("string content out-of-bounds: a string of {bytes} bytes (at {ptr:#x}) is longer than the canonical ABI allows")]
     StringTooLong {
         /// The string's address.
         ptr: u32,
         /// Its length in bytes.
         bytes: u64,
+    },
+    /// A list with more elements than the host can hold as values (only
+    /// lists of zero-sized elements can be that long in a 32-bit memory).
+    #[error("list of {len} elements is too long to lift")]
+    TooManyElements {
+        /// Its length.
+        len: u32,
     },
     /// A variant, enum, option or result discriminant names no case.
     #[error("invalid variant discriminant: discriminant {value} out of range [0..{cases})")]
@@ -126,6 +135,7 @@ pub(crate) fn checked(
     Ok(ptr as usize)
 }
 
+/// The error for a value whose type is too large for a 32-bit memory.
 fn too_large(ptr: u32, size: u32, memory: usize) -> LiftError {
     LiftError::OutOfBounds {
         what: "value",
@@ -150,31 +160,6 @@ fn canonical_f64(value: f64) -> f64 {
     } else {
         value
     }
-}
-
-/// The byte offsets of a record's or tuple's fields.
-fn field_offsets(ty: &Type, ptr: u32, memory: usize) -> Result<Vec<u32>, LiftError> {
-    let layouts: Vec<_> = ty
-        .fields()
-        .unwrap_or_default()
-        .iter()
-        .map(|t| t.layout())
-        .collect();
-    weft_wit::abi::Layout::field_offsets(&layouts)
-        .map_err(|_| too_large(ptr, ty.layout().size, memory))
-}
-
-/// The byte offset of a variant's payload.
-fn payload_offset(ty: &Type, ptr: u32, memory: usize) -> Result<u32, LiftError> {
-    let cases = ty.cases().unwrap_or_default();
-    let payloads: Vec<_> = cases.iter().map(|(_, t)| t.map(Type::layout)).collect();
-    weft_wit::abi::Layout::variant_payload_offset(payloads.iter().map(Option::as_ref))
-        .map_err(|_| too_large(ptr, ty.layout().size, memory))
-}
-
-/// The size in bytes of the discriminant of a type with `cases` cases.
-fn discriminant_size(cases: usize) -> u32 {
-    weft_wit::abi::Discriminant::for_cases(cases).size()
 }
 
 /// A value's printed form for error messages, cut short.
