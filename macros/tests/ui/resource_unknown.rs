@@ -1,0 +1,8 @@
+weft::world!();
+
+pub struct Countr;
+
+#[weft::export]
+impl Countr {}
+
+fn main() {}

@@ -1,0 +1,3 @@
+weft::world!(world = "ui");
+
+fn main() {}
