@@ -766,10 +766,26 @@ const IMPORTS_COMPONENT: &str = r#"(component
   (func (export "chatty") (canon lift (core func $i "chatty"))))"#;
 
 const INSTANCE_IMPORT_COMPONENT: &str = r#"(component
-  (import "wasi:cli/stdout@0.2.0" (instance $stdout (export "flush" (func))))
-  (core module $m (func (export "quiet") (result i32) (i32.const 5)))
-  (core instance $i (instantiate $m))
-  (func (export "quiet") (result u32) (canon lift (core func $i "quiet"))))"#;
+  (import "wasi:cli/stdout@0.2.0" (instance $stdout
+    (export "stream" (type $stream (sub resource)))
+    (export "flush" (func))
+    (export "open" (func (result (own $stream))))))
+  (alias export $stdout "flush" (func $flush))
+  (core func $flush_lowered (canon lower (func $flush)))
+  (core module $m
+    (import "host" "flush" (func $flush))
+    (func (export "quiet") (result i32) (i32.const 5))
+    (func (export "chatty") (call $flush)))
+  (core instance $i (instantiate $m
+    (with "host" (instance (export "flush" (func $flush_lowered))))))
+  (func (export "quiet") (result u32) (canon lift (core func $i "quiet")))
+  (func (export "chatty") (canon lift (core func $i "chatty"))))"#;
+
+/// A component that imports a core module, which `weft run` cannot make up.
+const MODULE_IMPORT_COMPONENT: &str = r#"(component
+  (import "helper" (core module $h (export "f" (func (result i32)))))
+  (core instance $i (instantiate $h))
+  (func (export "quiet") (result u32) (canon lift (core func $i "f"))))"#;
 
 #[test]
 fn component_imports_are_an_error_naming_them() {
@@ -796,20 +812,37 @@ fn component_trap_unknown_imports_defines_trapping_functions() {
         text.starts_with("error: wasm trap: unknown import `log` was called"),
         "{text}"
     );
-    // Imported instances are not filled in.
+    // Imported instances are filled in too: their functions trap when
+    // called, their resource types are host types.
     let file = component("component-instance-import", INSTANCE_IMPORT_COMPONENT);
-    let text = run_fails(&[&file, "--trap-unknown-imports", "--invoke", "quiet()"]);
+    assert_eq!(
+        run_ok(&[&file, "--trap-unknown-imports", "--invoke", "quiet()"]),
+        "5\n"
+    );
+    let text = run_fails(&[&file, "--trap-unknown-imports", "--invoke", "chatty()"]);
+    assert!(
+        text.starts_with(
+            "error: wasm trap: unknown import `wasi:cli/stdout@0.2.0#flush` was called"
+        ),
+        "{text}"
+    );
+    let text = run_fails(&[&file, "--invoke", "quiet()"]);
     assert!(
         text.contains("missing import `wasi:cli/stdout@0.2.0`"),
         "{text}"
     );
     assert!(text.contains("\n  wasi:cli/stdout@0.2.0\n"), "{text}");
+}
+
+#[test]
+fn component_trap_unknown_imports_cannot_make_up_modules() {
+    let file = component("component-module-import", MODULE_IMPORT_COMPONENT);
+    let text = run_fails(&[&file, "--trap-unknown-imports", "--invoke", "quiet()"]);
+    assert!(text.contains("missing import `helper`"), "{text}");
     assert!(
-        text.contains("--trap-unknown-imports defines only top-level imported functions"),
+        text.contains("cannot provide imported modules or components"),
         "{text}"
     );
-    let text = run_fails(&[&file, "--invoke", "quiet()"]);
-    assert!(!text.contains("--trap-unknown-imports"), "{text}");
 }
 
 /// Resources: `make` hands one out, `use` takes one, and a `bomb`'s

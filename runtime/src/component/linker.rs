@@ -78,8 +78,10 @@ impl Namespace {
         }
     }
 
-    fn contains(&self, name: &str) -> bool {
-        self.entries.iter().any(|(n, _)| n == name)
+    fn get(&self, name: &str) -> Option<&Entry> {
+        self.entries
+            .iter()
+            .find_map(|(n, entry)| (n == name).then_some(entry))
     }
 
     /// The entries as imports (namespaces become instances).
@@ -167,9 +169,13 @@ impl<T> Linker<T> {
         })
     }
 
-    /// Instantiates `component`, defining each top-level function import
-    /// this linker lacks as a function that traps when called (for
-    /// running components whose imports the host cannot satisfy).
+    /// Instantiates `component`, defining each import this linker lacks
+    /// so that it traps when used: functions (at the top level or in
+    /// imported instances, such as WASI interfaces) trap when called, and
+    /// imported resource types become host types of which the host never
+    /// makes a resource. For running components whose imports the host
+    /// cannot satisfy. Imported modules and components cannot be made up
+    /// and stay missing.
     pub fn instantiate_trapping_unknown(
         &self,
         store: &mut Store<T>,
@@ -180,15 +186,52 @@ impl<T> Linker<T> {
             root: self.root.clone(),
             _data: std::marker::PhantomData,
         };
-        for (name, kind) in &component.definition.imports {
-            if matches!(kind, ImportKind::Func(_)) && !filled.root.contains(name) {
-                let what = name.clone();
-                filled.root().func_new(name, move |_, _| {
-                    Err(state::trap(format!("unknown import `{what}` was called")))
-                });
-            }
-        }
+        fill_trapping(
+            &mut filled.root,
+            None,
+            &component.definition.imports,
+            &mut store.inner,
+        );
         filled.instantiate(store, component)
+    }
+}
+
+/// Defines in `namespace` each of `imports` it lacks as an item that traps
+/// when used (see [`Linker::instantiate_trapping_unknown`]); `instance`
+/// names the imported instance `namespace` stands for, if any.
+fn fill_trapping(
+    namespace: &mut Namespace,
+    instance: Option<&str>,
+    imports: &[(String, ImportKind)],
+    store: &mut StoreInner,
+) {
+    for (name, kind) in imports {
+        let existing = namespace.get(name);
+        match kind {
+            ImportKind::Func(_) | ImportKind::AnyFunc if existing.is_none() => {
+                let what = match instance {
+                    Some(instance) => format!("{instance}#{name}"),
+                    None => name.clone(),
+                };
+                let func = Item::HostFunc(Arc::new(move |_: &mut StoreInner, _: &[Val]| {
+                    Err(state::trap(format!("unknown import `{what}` was called")))
+                }));
+                namespace.set(name, Entry::Item(func));
+            }
+            ImportKind::Instance(exports) if !matches!(existing, Some(Entry::Item(_))) => {
+                let path = match instance {
+                    Some(instance) => format!("{instance}#{name}"),
+                    None => name.clone(),
+                };
+                fill_trapping(namespace.namespace(name), Some(&path), exports, store);
+            }
+            ImportKind::Type(Some(_)) if existing.is_none() => {
+                let id = store.id;
+                let ty = store.component.new_resource_type(id, None, None);
+                namespace.set(name, Entry::Item(Item::Type(Some(ty))));
+            }
+            _ => {}
+        }
     }
 }
 

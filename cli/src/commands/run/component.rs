@@ -79,8 +79,8 @@ fn instantiate_error(err: Error, args: &RunArgs, component: &Component) -> anyho
         })
         .collect();
     let hint = if args.trap_unknown_imports {
-        "\n(--trap-unknown-imports defines only top-level imported functions; \
-         `weft run` cannot provide imported instances, resources or other items yet)"
+        "\n(--trap-unknown-imports defines imported functions, instances and resource \
+         types; `weft run` cannot provide imported modules or components)"
     } else if functions {
         "\n(--trap-unknown-imports defines imported functions as functions that trap)"
     } else {
