@@ -1,5 +1,6 @@
 //! The subcommands.
 
+mod componentize;
 mod run;
 mod wast;
 mod wit;
@@ -19,6 +20,10 @@ pub enum Command {
     /// `_start`) or `--invoke 'NAME(ARGS)'` (a component, arguments and
     /// result in WAVE), printing the results.
     Run(run::RunArgs),
+    /// Make a component of a core module that carries its WIT world (built
+    /// with `weft::world!()` or wit-bindgen), after checking that it
+    /// implements every export with the canonical ABI's core signature.
+    Componentize(componentize::ComponentizeArgs),
 }
 
 impl Command {
@@ -28,6 +33,7 @@ impl Command {
             Command::Wit(args) => args.run(out),
             Command::Wast(args) => args.run(out),
             Command::Run(args) => args.run(out),
+            Command::Componentize(args) => args.run(out),
         }
     }
 }

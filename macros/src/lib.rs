@@ -14,7 +14,6 @@
 //! | `imports` | the world's imported functions, callable from the guest |
 //! | `export/` | `#[export]`: lookup, signature check, glue |
 //! | `tokens` | small shared pieces of generated code |
-//! | `wit_text` | WIT types and signatures in messages |
 
 mod config;
 mod export;
@@ -22,7 +21,6 @@ mod imports;
 mod rust_types;
 mod tokens;
 mod typedefs;
-mod wit_text;
 mod world;
 
 use proc_macro::TokenStream;

@@ -23,7 +23,7 @@ use weft_wit::wit_parser::{
 use super::lookup::Target;
 use crate::config::Loaded;
 use crate::rust_types::resource_def;
-use crate::wit_text::{signature_text, type_text};
+use weft_wit::text::{signature_text, type_text};
 
 /// How the glue passes one parameter to the Rust function.
 pub struct Param {

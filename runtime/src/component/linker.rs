@@ -14,6 +14,7 @@ use crate::engine::Engine;
 use crate::error::Error;
 use crate::store::{Store, StoreInner};
 use crate::trap::Trap;
+use wasmparser::component_types::ResourceId;
 
 /// A host function for components: a handle on the store and the
 /// arguments in, the results (none or one) out.
@@ -191,6 +192,7 @@ impl<T> Linker<T> {
             None,
             &component.definition.imports,
             &mut store.inner,
+            &mut Vec::new(),
         );
         filled.instantiate(store, component)
     }
@@ -198,12 +200,17 @@ impl<T> Linker<T> {
 
 /// Defines in `namespace` each of `imports` it lacks as an item that traps
 /// when used (see [`Linker::instantiate_trapping_unknown`]); `instance`
-/// names the imported instance `namespace` stands for, if any.
+/// names the imported instance `namespace` stands for, if any. `bound`
+/// collects the resource types met so far: an import of one of them again
+/// (a world's `use iface.{r}` imports `r` at the top level, equal to the
+/// interface's) is bound by instantiation to the same type, so it is
+/// left undefined rather than given a second, different type.
 fn fill_trapping(
     namespace: &mut Namespace,
     instance: Option<&str>,
     imports: &[(String, ImportKind)],
     store: &mut StoreInner,
+    bound: &mut Vec<ResourceId>,
 ) {
     for (name, kind) in imports {
         let existing = namespace.get(name);
@@ -223,13 +230,37 @@ fn fill_trapping(
                     Some(instance) => format!("{instance}#{name}"),
                     None => name.clone(),
                 };
-                fill_trapping(namespace.namespace(name), Some(&path), exports, store);
+                fill_trapping(
+                    namespace.namespace(name),
+                    Some(&path),
+                    exports,
+                    store,
+                    bound,
+                );
             }
-            ImportKind::Type(Some(_)) if existing.is_none() => {
-                let id = store.id;
-                let ty = store.component.new_resource_type(id, None, None);
-                namespace.set(name, Entry::Item(Item::Type(Some(ty))));
+            // Given whole by the linker: its resource types are bound.
+            ImportKind::Instance(exports) => collect_resources(exports, bound),
+            ImportKind::Type(Some(resource)) if bound.contains(resource) => {}
+            ImportKind::Type(Some(resource)) => {
+                bound.push(*resource);
+                if existing.is_none() {
+                    let id = store.id;
+                    let ty = store.component.new_resource_type(id, None, None);
+                    namespace.set(name, Entry::Item(Item::Type(Some(ty))));
+                }
             }
+            _ => {}
+        }
+    }
+}
+
+/// Adds the resource types among `imports` (and inside their instances)
+/// to `bound`.
+fn collect_resources(imports: &[(String, ImportKind)], bound: &mut Vec<ResourceId>) {
+    for (_, kind) in imports {
+        match kind {
+            ImportKind::Type(Some(resource)) => bound.push(*resource),
+            ImportKind::Instance(exports) => collect_resources(exports, bound),
             _ => {}
         }
     }

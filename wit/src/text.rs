@@ -1,10 +1,11 @@
-//! WIT types and function signatures written as WIT text, for error
-//! messages.
+//! WIT types and function types written as WIT text, for messages that
+//! show a user the WIT they wrote (compile errors of the guest macros,
+//! componentize and link errors).
 
-use weft_wit::wit_parser::{Function, Resolve, Type, TypeDefKind};
+use wit_parser::{Function, Handle, Resolve, Type, TypeDefKind};
 
-/// `ty` as WIT writes it: `list<option<u8>>`, `result<_, string>`, or a
-/// named type's name.
+/// `ty` as WIT writes it: `list<option<u8>>`, `result<_, string>`,
+/// `borrow<counter>`, or a named type's name.
 pub fn type_text(resolve: &Resolve, ty: &Type) -> String {
     let id = match ty {
         Type::Id(id) => *id,
@@ -23,7 +24,9 @@ pub fn type_text(resolve: &Resolve, ty: &Type) -> String {
         Type::String => return "string".into(),
         Type::ErrorContext => return "error-context".into(),
     };
-    let def = &resolve.types[id];
+    let Some(def) = resolve.types.get(id) else {
+        return "<unknown type>".into();
+    };
     if let Some(name) = &def.name {
         return name.clone();
     }
@@ -43,12 +46,8 @@ pub fn type_text(resolve: &Resolve, ty: &Type) -> String {
             let items: Vec<String> = t.types.iter().map(text).collect();
             format!("tuple<{}>", items.join(", "))
         }
-        TypeDefKind::Handle(weft_wit::wit_parser::Handle::Own(r)) => {
-            type_text(resolve, &Type::Id(*r))
-        }
-        TypeDefKind::Handle(weft_wit::wit_parser::Handle::Borrow(r)) => {
-            format!("borrow<{}>", type_text(resolve, &Type::Id(*r)))
-        }
+        TypeDefKind::Handle(Handle::Own(r)) => text(&Type::Id(*r)),
+        TypeDefKind::Handle(Handle::Borrow(r)) => format!("borrow<{}>", text(&Type::Id(*r))),
         TypeDefKind::Future(t) => format!("future<{}>", maybe(t)),
         TypeDefKind::Stream(t) => format!("stream<{}>", maybe(t)),
         TypeDefKind::Type(t) => text(t),
@@ -56,8 +55,9 @@ pub fn type_text(resolve: &Resolve, ty: &Type) -> String {
     }
 }
 
-/// `func`'s signature as WIT writes it: `name: func(a: u32) -> string`.
-pub fn signature_text(resolve: &Resolve, func: &Function) -> String {
+/// `func`'s type as WIT writes it: `func(key: string) -> option<u32>`
+/// (`async func(...)` for an async function).
+pub fn func_text(resolve: &Resolve, func: &Function) -> String {
     let params: Vec<String> = func
         .params
         .iter()
@@ -67,35 +67,47 @@ pub fn signature_text(resolve: &Resolve, func: &Function) -> String {
         Some(ty) => format!(" -> {}", type_text(resolve, ty)),
         None => String::new(),
     };
-    format!("{}: func({}){result}", func.name, params.join(", "))
+    let asynchronous = if func.kind.is_async() { "async " } else { "" };
+    format!("{asynchronous}func({}){result}", params.join(", "))
+}
+
+/// `func`'s signature as WIT writes it in an interface:
+/// `name: func(a: u32) -> string`.
+pub fn signature_text(resolve: &Resolve, func: &Function) -> String {
+    format!("{}: {}", func.name, func_text(resolve, func))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use weft_wit::Wit;
+    use crate::Wit;
 
     #[test]
-    fn signatures_read_as_wit() {
+    fn functions_read_as_wit() {
         let wit = Wit::parse(
             "t.wit",
             "package t:t;
              interface i {
-                 record point { x: s32 }
-                 f: func(a: list<option<point>>, b: result<_, string>, c: tuple<u8, char>) -> result<u64>;
-                 g: func();
-             }",
+                 resource r { constructor(n: u32); get: func() -> option<list<u8>>; }
+                 f: func(a: tuple<u8, string>, b: result<_, r>, c: borrow<r>) -> result;
+             }
+             world w { export i; }",
         )
         .unwrap();
-        let resolve = &wit.resolve;
-        let interface = resolve.interfaces.iter().next().unwrap().1;
+        let iface = wit.resolve.interfaces.iter().next().unwrap().1;
+        let text = |name: &str| func_text(&wit.resolve, &iface.functions[name]);
         assert_eq!(
-            signature_text(resolve, &interface.functions["f"]),
-            "f: func(a: list<option<point>>, b: result<_, string>, c: tuple<u8, char>) -> result<u64>"
+            text("f"),
+            "func(a: tuple<u8, string>, b: result<_, r>, c: borrow<r>) -> result"
+        );
+        assert_eq!(text("[constructor]r"), "func(n: u32) -> r");
+        assert_eq!(
+            text("[method]r.get"),
+            "func(self: borrow<r>) -> option<list<u8>>"
         );
         assert_eq!(
-            signature_text(resolve, &interface.functions["g"]),
-            "g: func()"
+            signature_text(&wit.resolve, &iface.functions["f"]),
+            "f: func(a: tuple<u8, string>, b: result<_, r>, c: borrow<r>) -> result"
         );
     }
 }
