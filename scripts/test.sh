@@ -12,3 +12,7 @@ echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== cargo test"
 cargo test --workspace --locked
+echo "== examples/graphql (its own workspace: the component against the native crate)"
+cargo fmt --manifest-path examples/graphql/Cargo.toml -p graphql-component -p graphql-kit -- --check
+cargo clippy --manifest-path examples/graphql/Cargo.toml --all-targets --locked -- -D warnings
+cargo test --manifest-path examples/graphql/Cargo.toml --locked
