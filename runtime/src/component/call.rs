@@ -20,7 +20,7 @@ use super::state::{
     trap, CallScope, ComponentFuncData, ComponentStore, Dtor, Lifted, RuntimeOptions,
 };
 use super::typed::{ComponentParams, FlatReader, FlatWriter, Lift};
-use super::types::{FuncType, Signature};
+use super::types::{CoreSignature, FuncType};
 use super::values::Val;
 use crate::externals::Memory;
 use crate::store::StoreInner;
@@ -52,6 +52,10 @@ pub(crate) fn call(inner: &mut StoreInner, index: u32, args: &[Val]) -> Result<O
                 ))),
             }
         }
+        ComponentFuncData::RawHost { .. } => Err(trap(format!(
+            "a raw host function ({ty}) re-exported by a component is called by components, \
+             not with values"
+        ))),
     }
 }
 
@@ -75,7 +79,7 @@ fn check_args(ty: &FuncType, args: &[Val]) -> Result<(), Trap> {
 ///
 /// The slice must not outlive the memory, nor be used across a call that
 /// may grow it (memories never move, but their length changes).
-unsafe fn guest_memory<'a>(inner: &StoreInner, memory: Option<Memory>) -> &'a mut [u8] {
+pub(super) unsafe fn guest_memory<'a>(inner: &StoreInner, memory: Option<Memory>) -> &'a mut [u8] {
     match memory {
         Some(m) => {
             let linear = &inner.memories[m.index as usize].0;
@@ -86,7 +90,7 @@ unsafe fn guest_memory<'a>(inner: &StoreInner, memory: Option<Memory>) -> &'a mu
     }
 }
 
-fn to_core(bits: u64, ty: ValType) -> CoreVal {
+pub(super) fn to_core(bits: u64, ty: ValType) -> CoreVal {
     match ty {
         ValType::I64 => CoreVal::I64(bits as i64),
         ValType::F32 => CoreVal::F32(bits as u32),
@@ -95,7 +99,7 @@ fn to_core(bits: u64, ty: ValType) -> CoreVal {
     }
 }
 
-fn to_bits(value: &CoreVal) -> u64 {
+pub(super) fn to_bits(value: &CoreVal) -> u64 {
     match value {
         CoreVal::I32(v) => u64::from(*v as u32),
         CoreVal::I64(v) => *v as u64,
@@ -145,7 +149,7 @@ fn lift_from<R>(
 /// A string left in one component's memory, to be copied straight into
 /// another's: the memory, and where in it the string lies.
 #[derive(Debug, Clone, Copy)]
-struct DeferredString {
+pub(super) struct DeferredString {
     memory: Option<Memory>,
     range: StringRange,
 }
@@ -293,7 +297,7 @@ fn lift_result(
 
 /// The most core values a lifted call passes or returns: 16 flat
 /// parameters (a pointer past that), one flat result.
-const MAX_CORE_SLOTS: usize = weft_wit::abi::MAX_FLAT_PARAMS;
+pub(super) const MAX_CORE_SLOTS: usize = weft_wit::abi::MAX_FLAT_PARAMS;
 
 /// Calls into a lifted function with Rust values (a [`TypedFunc`] call):
 /// the same steps as [`call_lifted`], moving the values straight between
@@ -391,11 +395,13 @@ pub(crate) struct Lowered {
     /// The component function called.
     pub target: u32,
     pub ty: Arc<FuncType>,
-    pub signature: Signature,
+    pub signature: CoreSignature,
     pub options: RuntimeOptions,
     /// The calling component instance.
     pub instance: u32,
     pub resources: Arc<[Option<ResourceType>]>,
+    /// The raw host function the target is, if it is one.
+    pub raw: Option<super::raw::RawTarget>,
 }
 
 /// Runs a guest's call of a lowered import. A call into another
@@ -411,6 +417,9 @@ pub(crate) fn call_lowered(
     let state = lowered.instance as usize;
     if !inner.component.instances[state].may_leave {
         return Err(trap("cannot leave component instance"));
+    }
+    if let Some(raw) = &lowered.raw {
+        return super::raw::call_host(inner, lowered, raw, core_args, core_results);
     }
     let fused = match &inner.component.funcs[lowered.target as usize] {
         ComponentFuncData::Lifted(lifted) if lifted.options.memory != lowered.options.memory => {
@@ -524,15 +533,15 @@ fn lower_result(
 
 /// Lowers values into a component instance: its memory, realloc and
 /// handle table.
-struct GuestLowerer<'a> {
-    inner: &'a mut StoreInner,
-    options: &'a RuntimeOptions,
-    state: usize,
-    resources: &'a [Option<ResourceType>],
+pub(super) struct GuestLowerer<'a> {
+    pub(super) inner: &'a mut StoreInner,
+    pub(super) options: &'a RuntimeOptions,
+    pub(super) state: usize,
+    pub(super) resources: &'a [Option<ResourceType>],
     /// The call scope borrows are lent for (when lowering arguments).
-    scope: Option<usize>,
+    pub(super) scope: Option<usize>,
     /// Where the values' placeholder strings really are, in order.
-    strings: VecDeque<DeferredString>,
+    pub(super) strings: VecDeque<DeferredString>,
 }
 
 fn slot_type(resources: &[Option<ResourceType>], slot: u32) -> Result<ResourceType, LiftError> {
@@ -687,12 +696,12 @@ impl StringDest for Transfer<'_, '_> {
 }
 
 /// Lifts handles out of a component instance's table.
-struct GuestHandles<'a> {
-    component: &'a mut ComponentStore,
-    state: usize,
-    resources: &'a [Option<ResourceType>],
+pub(super) struct GuestHandles<'a> {
+    pub(super) component: &'a mut ComponentStore,
+    pub(super) state: usize,
+    pub(super) resources: &'a [Option<ResourceType>],
     /// Own handles lent for the call, to give back after it.
-    lends: &'a mut Vec<(usize, u32)>,
+    pub(super) lends: &'a mut Vec<(usize, u32)>,
 }
 
 impl LiftHandles for GuestHandles<'_> {

@@ -99,7 +99,16 @@ pub(crate) fn check_item(
                 )))
             }
         }
-        (ImportKind::Func(_) | ImportKind::AnyFunc, Item::Func(_) | Item::HostFunc(_))
+        (ImportKind::Func(ty), Item::RawHostFunc(def)) => match &def.ty {
+            Some(declared) if !same_shape(declared, ty) => Err(link(format!(
+                "import `{name}` expects {ty}, but the raw host function given was declared {declared}"
+            ))),
+            _ => Ok(()),
+        },
+        (
+            ImportKind::Func(_) | ImportKind::AnyFunc,
+            Item::Func(_) | Item::HostFunc(_) | Item::RawHostFunc(_),
+        )
         | (ImportKind::Component, Item::Component(_)) => Ok(()),
         (ImportKind::Instance(exports), Item::Instance(items)) => {
             for (export_name, kind) in exports.iter() {

@@ -13,6 +13,7 @@ use super::check::{check_item, empty_instance, is_vacuous};
 use super::plan::{
     Capture, CoreSort, Definition, ImportKind, ItemRef, OuterSort, ResourceOp, Step,
 };
+use super::raw::RawTarget;
 use super::resources::{Handle, ResourceType};
 use super::state::{trap, ComponentFuncData, Dtor, Lifted, RuntimeOptions};
 use crate::error::Error;
@@ -40,6 +41,8 @@ pub(crate) enum Item {
     /// A host function not yet given a type (it takes the type of the
     /// import it satisfies).
     HostFunc(Arc<super::state::HostComponentFn>),
+    /// A raw host function (`func_raw`), likewise.
+    RawHostFunc(Arc<super::raw::RawHostDef>),
 }
 
 impl Item {
@@ -47,7 +50,7 @@ impl Item {
     pub(crate) fn kind(&self) -> &'static str {
         match self {
             Item::Module(_) => "module",
-            Item::Func(_) | Item::HostFunc(_) => "func",
+            Item::Func(_) | Item::HostFunc(_) | Item::RawHostFunc(_) => "func",
             Item::Component(_) => "component",
             Item::Instance(_) => "instance",
             Item::Type(Some(_)) => "resource",
@@ -316,6 +319,16 @@ fn run_step(
                         .add_func(ComponentFuncData::Host { ty, func });
                     frame.funcs.push(index);
                 }
+                (ComponentExternalKind::Func, Item::RawHostFunc(def)) => {
+                    let ty = func_type
+                        .clone()
+                        .ok_or_else(|| link(format!("function `{name}` has no type")))?;
+                    let func = def.func.clone();
+                    let index = inner
+                        .component
+                        .add_func(ComponentFuncData::RawHost { ty, func });
+                    frame.funcs.push(index);
+                }
                 (ComponentExternalKind::Module, Item::Module(m)) => frame.modules.push(m),
                 (ComponentExternalKind::Component, Item::Component(c)) => frame.components.push(c),
                 (ComponentExternalKind::Instance, Item::Instance(i)) => frame.instances.push(i),
@@ -349,8 +362,14 @@ fn run_step(
         Step::Lower { func, ty, options } => {
             let signature = ty.signature(true);
             let core_ty = CoreFuncType::new(signature.params.clone(), signature.results.clone());
+            let target = frame.funcs[*func as usize];
+            let raw = match &inner.component.funcs[target as usize] {
+                ComponentFuncData::RawHost { func, .. } => Some(RawTarget::new(func.clone(), ty)),
+                _ => None,
+            };
             let lowered = Lowered {
-                target: frame.funcs[*func as usize],
+                target,
+                raw,
                 ty: ty.clone(),
                 signature,
                 options: runtime_options(frame, options),
@@ -385,7 +404,7 @@ fn run_step(
                 Item::Instance(i) => frame.instances.push(i.clone()),
                 Item::Component(c) => frame.components.push(c.clone()),
                 Item::Module(m) => frame.modules.push(m.clone()),
-                Item::Type(_) | Item::HostFunc(_) => {}
+                Item::Type(_) | Item::HostFunc(_) | Item::RawHostFunc(_) => {}
             }
             frame.exports.push((name.clone(), item));
         }
@@ -403,11 +422,18 @@ fn push_import(inner: &mut StoreInner, frame: &mut Frame, kind: &ImportKind, ite
             });
             frame.funcs.push(index);
         }
+        (ImportKind::Func(ty), Item::RawHostFunc(def)) => {
+            let index = inner.component.add_func(ComponentFuncData::RawHost {
+                ty: ty.clone(),
+                func: def.func.clone(),
+            });
+            frame.funcs.push(index);
+        }
         (_, Item::Func(f)) => frame.funcs.push(f),
         (_, Item::Module(m)) => frame.modules.push(m),
         (_, Item::Component(c)) => frame.components.push(c),
         (_, Item::Instance(i)) => frame.instances.push(i),
-        (_, Item::Type(_) | Item::HostFunc(_)) => {}
+        (_, Item::Type(_) | Item::HostFunc(_) | Item::RawHostFunc(_)) => {}
     }
 }
 

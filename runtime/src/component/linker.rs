@@ -281,6 +281,13 @@ impl LinkerInstance<'_> {
         self
     }
 
+    /// Defines `name` as `item` (for definitions made elsewhere in the
+    /// component module, such as `func_raw`).
+    pub(super) fn define_item(&mut self, name: &str, item: Item) -> &mut Self {
+        self.namespace.set(name, Entry::Item(item));
+        self
+    }
+
     /// Defines the resource type `name` (one made with
     /// [`ResourceType::host`]).
     pub fn resource(&mut self, name: &str, ty: ResourceType) -> &mut Self {

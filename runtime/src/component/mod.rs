@@ -27,6 +27,7 @@ mod convert;
 mod instance;
 mod linker;
 mod plan;
+mod raw;
 mod resources;
 pub(crate) mod state;
 mod typed;
@@ -37,10 +38,11 @@ use std::sync::Arc;
 
 pub use abi::{LiftError, LiftHandles, Lifter, Lowerer, StringEncoding};
 pub use linker::{HostFunc, Linker, LinkerInstance, StoreContext};
+pub use raw::{CallError, RawCall, RawFunc, RawHostCall, RawLifter, RawLowerer, RawScalar};
 pub use resources::{Resource, ResourceType};
 pub use typed::{align_to, max, max_count};
 pub use typed::{ComponentParams, ComponentType, FlatReader, FlatWriter, Lift, Lower, TypedFunc};
-pub use types::{FuncType, Type};
+pub use types::{CoreSignature, FuncType, Type};
 pub use values::Val;
 pub use weft_derive::{ComponentType, Lift, Lower};
 
@@ -153,6 +155,30 @@ impl Instance {
         Some(Func {
             store_id: self.store_id,
             index,
+        })
+    }
+
+    /// The resource type exported as `name`: at the top level, or inside
+    /// an exported instance as `instance#name` (also `instance.name`). A
+    /// host that lifts and lowers handles itself (the raw API) tells
+    /// resources apart by type: [`RawFunc::resource_type`] gives the type
+    /// of each of a function's handle slots, to compare with these.
+    pub fn get_resource_type<T>(&self, store: &Store<T>, name: &str) -> Option<ResourceType> {
+        if store.inner.id != self.store_id {
+            return None;
+        }
+        let resource = |item: Option<&Item>| match item {
+            Some(Item::Type(Some(ty))) => Some(*ty),
+            _ => None,
+        };
+        resource(export(&self.exports, name)).or_else(|| {
+            ['#', '.'].into_iter().find_map(|separator| {
+                let (instance, resource_name) = name.rsplit_once(separator)?;
+                match export(&self.exports, instance) {
+                    Some(Item::Instance(inner)) => resource(export(inner, resource_name)),
+                    _ => None,
+                }
+            })
         })
     }
 

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use super::abi::{LiftError, StringEncoding};
 use super::resources::{HandleTable, Resource, ResourceType};
-use super::types::{FuncType, Signature};
+use super::types::{CoreSignature, FuncType};
 use super::values::Val;
 use crate::externals::Memory;
 use crate::func::Func;
@@ -32,7 +32,7 @@ pub(crate) struct RuntimeOptions {
 pub(crate) struct Lifted {
     pub core: Func,
     pub ty: Arc<FuncType>,
-    pub signature: Signature,
+    pub signature: CoreSignature,
     pub options: RuntimeOptions,
     /// The component instance the function belongs to.
     pub instance: u32,
@@ -50,6 +50,12 @@ pub(crate) enum ComponentFuncData {
         ty: Arc<FuncType>,
         func: Arc<HostComponentFn>,
     },
+    /// Defined by the host as a raw function (`func_raw`), with the type
+    /// of the import it satisfies.
+    RawHost {
+        ty: Arc<FuncType>,
+        func: Arc<super::raw::RawHostFn>,
+    },
 }
 
 impl ComponentFuncData {
@@ -57,7 +63,7 @@ impl ComponentFuncData {
     pub fn ty(&self) -> &Arc<FuncType> {
         match self {
             ComponentFuncData::Lifted(lifted) => &lifted.ty,
-            ComponentFuncData::Host { ty, .. } => ty,
+            ComponentFuncData::Host { ty, .. } | ComponentFuncData::RawHost { ty, .. } => ty,
         }
     }
 }

@@ -83,6 +83,56 @@ impl Type {
         }
     }
 
+    /// Its size in linear memory, in bytes (CanonicalABI.md
+    /// `elem_size`; `u32::MAX` for a type too large for a 32-bit memory).
+    pub fn size(&self) -> u32 {
+        self.layout().size
+    }
+
+    /// Its alignment in linear memory, in bytes.
+    pub fn align(&self) -> u32 {
+        self.layout().align
+    }
+
+    /// Its flat core types (CanonicalABI.md `flatten_type`): variants'
+    /// payload slots joined across cases. `None` past 16 values, where a
+    /// value always goes through memory.
+    pub fn flat_types(&self) -> Option<Vec<crate::types::ValType>> {
+        self.layout()
+            .flat
+            .types()
+            .map(|types| types.iter().map(|t| flat_val_type(*t)).collect::<Vec<_>>())
+    }
+
+    /// How many flat core values it takes; `None` past 16.
+    pub fn flat_count(&self) -> Option<usize> {
+        self.layout().flat.count()
+    }
+
+    /// For a record or tuple, the offset of each field in memory.
+    pub fn field_offsets(&self) -> Option<Vec<u32>> {
+        let fields = self.fields()?;
+        let layouts: Vec<Layout> = fields.into_iter().map(Type::layout).collect();
+        Layout::field_offsets(&layouts).ok()
+    }
+
+    /// For a variant, enum, option or result, the size in bytes of its
+    /// discriminant in memory (1, 2 or 4; in flat values it is one
+    /// `i32`).
+    pub fn discriminant_size(&self) -> Option<u32> {
+        let cases = self.cases()?;
+        Some(weft_wit::abi::Discriminant::for_cases(cases.len()).size())
+    }
+
+    /// For a variant, enum, option or result, the offset of the payload
+    /// in memory (the same for every case).
+    pub fn payload_offset(&self) -> Option<u32> {
+        let cases = self.cases()?;
+        let payloads: Vec<Option<Layout>> =
+            cases.iter().map(|(_, t)| t.map(Type::layout)).collect();
+        Layout::variant_payload_offset(payloads.iter().map(Option::as_ref)).ok()
+    }
+
     /// Size, alignment and flat types in the canonical ABI.
     pub fn layout(&self) -> Layout {
         match self {
@@ -121,6 +171,17 @@ const OVERSIZED: Layout = Layout {
     flat: Flat::TOO_MANY,
 };
 
+/// The core value type of a flat type.
+fn flat_val_type(ty: weft_wit::abi::FlatType) -> crate::types::ValType {
+    use crate::types::ValType;
+    match ty {
+        weft_wit::abi::FlatType::I32 => ValType::I32,
+        weft_wit::abi::FlatType::I64 => ValType::I64,
+        weft_wit::abi::FlatType::F32 => ValType::F32,
+        weft_wit::abi::FlatType::F64 => ValType::F64,
+    }
+}
+
 /// A component function's type: named parameters and an optional result.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct FuncType {
@@ -131,9 +192,13 @@ pub struct FuncType {
 }
 
 /// How a component function's values travel as core values: its core
-/// signature, and whether parameters or results go through memory.
+/// signature, and whether parameters or results go through memory
+/// (CanonicalABI.md `flatten_functype`). A host that moves values itself
+/// (the raw call API, [`RawFunc`](super::RawFunc) and
+/// [`LinkerInstance::func_raw`](super::LinkerInstance::func_raw)) reads
+/// here where each value goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Signature {
+pub struct CoreSignature {
     /// The core parameter types.
     pub params: Vec<crate::types::ValType>,
     /// The core result types.
@@ -147,6 +212,38 @@ pub(crate) struct Signature {
 }
 
 impl FuncType {
+    /// The core signature of a function a component exports (lifts), as
+    /// a host calls it: past 16 flat parameters one pointer to the
+    /// parameter tuple, which the caller allocates in the callee; past one
+    /// flat result one returned pointer to it.
+    pub fn lift_signature(&self) -> CoreSignature {
+        self.signature(false)
+    }
+
+    /// The core signature of a function a component imports (lowers), as
+    /// a host that implements it is called: past 16 flat parameters one
+    /// pointer to the parameter tuple in the caller's memory; past one flat
+    /// result a last parameter pointing where the callee stores the
+    /// result, no core result.
+    pub fn lower_signature(&self) -> CoreSignature {
+        self.signature(true)
+    }
+
+    /// The size and alignment of the parameters stored as a tuple (how
+    /// they go through memory past 16 flat values).
+    pub fn params_size_align(&self) -> (u32, u32) {
+        let layout = self.params_tuple().layout();
+        (layout.size, layout.align)
+    }
+
+    /// The offset of each parameter in the parameter tuple (see
+    /// [`FuncType::params_size_align`]); empty for parameters too large
+    /// for a 32-bit memory.
+    pub fn param_offsets(&self) -> Vec<u32> {
+        let layouts: Vec<Layout> = self.params.iter().map(|(_, t)| t.layout()).collect();
+        Layout::field_offsets(&layouts).unwrap_or_default()
+    }
+
     /// The parameter types as one tuple (how they are spilled to memory).
     pub(crate) fn params_tuple(&self) -> Type {
         Type::Tuple(self.params.iter().map(|(_, t)| t.clone()).collect())
@@ -154,17 +251,10 @@ impl FuncType {
 
     /// The core signature of this function lifted from (`lowering` false)
     /// or lowered into (`lowering` true) a core function.
-    pub(crate) fn signature(&self, lowering: bool) -> Signature {
+    pub(crate) fn signature(&self, lowering: bool) -> CoreSignature {
         use crate::types::ValType;
         let core = |flat: &[weft_wit::abi::FlatType]| -> Vec<ValType> {
-            flat.iter()
-                .map(|t| match t {
-                    weft_wit::abi::FlatType::I32 => ValType::I32,
-                    weft_wit::abi::FlatType::I64 => ValType::I64,
-                    weft_wit::abi::FlatType::F32 => ValType::F32,
-                    weft_wit::abi::FlatType::F64 => ValType::F64,
-                })
-                .collect()
+            flat.iter().map(|t| flat_val_type(*t)).collect()
         };
         let params_flat = self.params_tuple().layout().flat;
         let (mut params, params_in_memory) = match params_flat.types() {
@@ -184,7 +274,7 @@ impl FuncType {
             }
             (true, _) => (vec![ValType::I32], true),
         };
-        Signature {
+        CoreSignature {
             params,
             results,
             params_in_memory,

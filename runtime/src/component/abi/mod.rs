@@ -110,6 +110,11 @@ pub enum LiftError {
     /// `realloc`, for instance).
     #[error("{0}")]
     Trap(String),
+    /// A host moving values itself (the raw call API) went against the
+    /// function's core signature: more flat values than it has, flat
+    /// values where they go through memory, or the reverse.
+    #[error("raw call: {0}")]
+    Signature(String),
 }
 
 /// Checks that `len` bytes at `ptr`, aligned to `align`, lie in a memory
