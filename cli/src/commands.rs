@@ -1,6 +1,8 @@
 //! The subcommands.
 
+mod bindgen;
 mod componentize;
+mod link;
 mod run;
 mod wast;
 mod wit;
@@ -24,6 +26,14 @@ pub enum Command {
     /// with `weft::world!()` or wit-bindgen), after checking that it
     /// implements every export with the canonical ABI's core signature.
     Componentize(componentize::ComponentizeArgs),
+    /// Link components into one: the first one's imports satisfied by the
+    /// exports of the others (type-checked), each instantiated once, in
+    /// dependency order.
+    Link(link::LinkArgs),
+    /// Write bindings for a WIT world in another language: `--lang python`
+    /// makes a pip-installable package (with the component inside, given
+    /// `--wasm`).
+    Bindgen(bindgen::BindgenArgs),
 }
 
 impl Command {
@@ -34,6 +44,8 @@ impl Command {
             Command::Wast(args) => args.run(out),
             Command::Run(args) => args.run(out),
             Command::Componentize(args) => args.run(out),
+            Command::Link(args) => args.run(out),
+            Command::Bindgen(args) => args.run(out),
         }
     }
 }

@@ -12,12 +12,16 @@
 //! the module lacks. The encoding itself is wit-component's, the
 //! ecosystem's reference, with its validation on.
 //!
-//! Composition (`weft link`) will live here too.
+//! [`Composer`] links components (`weft link`): the first input's imports
+//! satisfied by the others' exports, type-checked, in one component; see
+//! [`link`].
 
 mod check;
 mod componentize;
 mod error;
+pub mod link;
 mod module;
 
 pub use componentize::{componentize, Componentized, Componentizer};
 pub use error::{ComponentizeError, CoreItem, Problem};
+pub use link::{Against, Composer, CycleEdge, LinkError, LinkPlan, Linked, TypeMismatch};
