@@ -1,0 +1,362 @@
+/*
+ * weft.h: the C API of weft's runtime (crate weft-capi), for hosts that
+ * call WebAssembly components and give them host functions, moving
+ * values themselves by the canonical ABI (weft's raw API).
+ *
+ * Written by hand; runtime/capi/tests/header.rs checks that it declares
+ * exactly the functions the library exports.
+ *
+ * Conventions
+ *
+ * - A function that can fail returns weft_error_t *: NULL on success,
+ *   else an error the caller owns and deletes with weft_error_delete.
+ *   Results come through out-pointers, written only on success.
+ * - Nothing aborts the process: panics inside weft become errors of kind
+ *   WEFT_ERROR_PANIC; a NULL pointer, text that is not UTF-8 or a step out
+ *   of order is WEFT_ERROR_INVALID_ARGUMENT. A pointer that is not NULL
+ *   must point to a live object of the right type.
+ * - Text and bytes are a pointer and a length (no NUL needed; NULL is
+ *   allowed with length 0). Names are UTF-8.
+ * - Guest addresses are uint32_t offsets into a component's linear
+ *   memory.
+ *
+ * Threads
+ *
+ * An engine and a component may be used by several threads at once. A
+ * store and everything made in it (instances, functions, calls,
+ * resources, resource types) is used by one thread at a time. A linker
+ * is not changed while it instantiates. A callback's env is used from
+ * whichever thread uses the store.
+ *
+ * Calls
+ *
+ *   weft_call_t *call;
+ *   err = weft_call_begin(store, func, &call);     // the store is held
+ *   weft_lower_t *args = weft_call_args(call);
+ *   weft_lower_store_string(args, "abc", 3, &ptr, &len);
+ *   weft_lower_push_i32(args, ptr); weft_lower_push_i32(args, len);
+ *   err = weft_call_invoke(call);                   // the callee runs
+ *   weft_lift_t *res = weft_call_results(call);
+ *   weft_lift_area(res, &at);                       // result in memory
+ *   weft_lift_read_i32(res, at, &p); weft_lift_read_i32(res, at + 4, &n);
+ *   weft_lift_read_string(res, p, n, &text, &text_len);  // copy it
+ *   err = weft_call_finish(call);   // post-return; the store is free
+ *
+ * On any error, end the call with weft_call_discard (which deletes it).
+ * What to push and read follows the function's WIT type and the
+ * canonical ABI (CanonicalABI.md: flattening, sizes, alignments); the
+ * caller's own type descriptors drive it. weft_func_* give the core
+ * signature to check them against.
+ */
+#ifndef WEFT_H
+#define WEFT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- objects ---------------------------------------------------------- */
+
+typedef struct weft_engine_t weft_engine_t;
+typedef struct weft_component_t weft_component_t;
+typedef struct weft_linker_t weft_linker_t;
+typedef struct weft_store_t weft_store_t;
+typedef struct weft_instance_t weft_instance_t;
+typedef struct weft_func_t weft_func_t;
+typedef struct weft_call_t weft_call_t;
+typedef struct weft_host_call_t weft_host_call_t;
+/* Where values are lowered: a call's arguments, a host function's result. */
+typedef struct weft_lower_t weft_lower_t;
+/* Where values are lifted from: a call's result, a host function's
+ * arguments. */
+typedef struct weft_lift_t weft_lift_t;
+typedef struct weft_resource_t weft_resource_t;
+typedef struct weft_resource_type_t weft_resource_type_t;
+typedef struct weft_error_t weft_error_t;
+
+/* ---- errors ----------------------------------------------------------- */
+
+typedef uint32_t weft_error_kind_t;
+enum {
+  WEFT_ERROR_TRAP = 1,             /* wasm trapped: see weft_error_trap_kind */
+  WEFT_ERROR_LINK = 2,             /* an import is missing or mistyped */
+  WEFT_ERROR_COMPILE = 3,          /* invalid, unsupported, or did not compile */
+  WEFT_ERROR_HOST = 4,             /* made by the host: weft_error_new */
+  WEFT_ERROR_LIFT = 5,             /* moving a value failed (bounds, UTF-8, ...) */
+  WEFT_ERROR_TYPE = 6,             /* values or functions of the wrong type */
+  WEFT_ERROR_LIMIT = 7,            /* a resource limit was reached */
+  WEFT_ERROR_SYSTEM = 8,           /* the OS refused memory or code space */
+  WEFT_ERROR_INVALID_ARGUMENT = 9, /* NULL, not UTF-8, out of order, store in use */
+  WEFT_ERROR_NOT_FOUND = 10,       /* no export or item of that name */
+  WEFT_ERROR_PANIC = 11            /* a bug in weft, caught */
+};
+
+typedef uint32_t weft_trap_kind_t;
+enum {
+  WEFT_TRAP_NONE = 0,
+  WEFT_TRAP_UNREACHABLE = 1,
+  WEFT_TRAP_MEMORY_OUT_OF_BOUNDS = 2,
+  WEFT_TRAP_TABLE_OUT_OF_BOUNDS = 3,
+  WEFT_TRAP_UNDEFINED_ELEMENT = 4,
+  WEFT_TRAP_INDIRECT_CALL_TO_NULL = 5,
+  WEFT_TRAP_BAD_SIGNATURE = 6,
+  WEFT_TRAP_INTEGER_OVERFLOW = 7,
+  WEFT_TRAP_INTEGER_DIVISION_BY_ZERO = 8,
+  WEFT_TRAP_BAD_CONVERSION_TO_INTEGER = 9,
+  WEFT_TRAP_NULL_REFERENCE = 10,
+  WEFT_TRAP_STACK_OVERFLOW = 11,
+  WEFT_TRAP_OUT_OF_FUEL = 12,
+  WEFT_TRAP_INTERRUPTED = 13,
+  WEFT_TRAP_HOST = 14,      /* a host function failed */
+  WEFT_TRAP_COMPONENT = 15  /* a component-model rule broken, invalid value */
+};
+
+/* A host error with the UTF-8 message (not UTF-8: replaced), for a host
+ * callback to return: the caller traps with WEFT_TRAP_HOST. Never NULL. */
+weft_error_t *weft_error_new(const uint8_t *message, size_t len);
+/* Deletes an error (NULL is ignored). */
+void weft_error_delete(weft_error_t *err);
+/* The error's kind (0 for NULL). */
+weft_error_kind_t weft_error_kind(const weft_error_t *err);
+/* The trap's kind, WEFT_TRAP_NONE if not a trap. */
+weft_trap_kind_t weft_error_trap_kind(const weft_error_t *err);
+/* The message, NUL-terminated, owned by the error. */
+const char *weft_error_message(const weft_error_t *err);
+/* A trap's wasm backtrace, one frame a line (innermost first), or "". */
+const char *weft_error_backtrace(const weft_error_t *err);
+
+/* ---- engine, component, linker, store, instance ----------------------- */
+
+weft_error_t *weft_engine_new(weft_engine_t **out);
+void weft_engine_delete(weft_engine_t *engine);
+
+/* Validates and compiles a component binary (WEFT_ERROR_COMPILE). */
+weft_error_t *weft_component_new(const weft_engine_t *engine, const uint8_t *bytes,
+                                 size_t len, weft_component_t **out);
+void weft_component_delete(weft_component_t *component);
+/* Top-level export and import names (pointer and length, owned by the
+ * component; WEFT_ERROR_NOT_FOUND past the end). */
+size_t weft_component_export_count(const weft_component_t *component);
+weft_error_t *weft_component_export_name(const weft_component_t *component, size_t index,
+                                         const uint8_t **name, size_t *len);
+size_t weft_component_import_count(const weft_component_t *component);
+weft_error_t *weft_component_import_name(const weft_component_t *component, size_t index,
+                                         const uint8_t **name, size_t *len);
+
+weft_error_t *weft_linker_new(const weft_engine_t *engine, weft_linker_t **out);
+void weft_linker_delete(weft_linker_t *linker);
+/* Defines `name` as an instance's exports (one component satisfying
+ * another's imports). */
+weft_error_t *weft_linker_define_instance(weft_linker_t *linker, const uint8_t *name,
+                                          size_t name_len, const weft_instance_t *instance);
+/* Instantiates (WEFT_ERROR_LINK for a missing or mistyped import). */
+weft_error_t *weft_linker_instantiate(const weft_linker_t *linker, weft_store_t *store,
+                                      const weft_component_t *component,
+                                      weft_instance_t **out);
+
+weft_error_t *weft_store_new(const weft_engine_t *engine, weft_store_t **out);
+/* Deletes a store and everything in it. A store held by a call in
+ * progress is not deleted (leaked): end the call first. */
+void weft_store_delete(weft_store_t *store);
+
+void weft_instance_delete(weft_instance_t *instance);
+/* Exported functions, those of exported instances as `iface#func`. */
+size_t weft_instance_export_count(const weft_instance_t *instance);
+weft_error_t *weft_instance_export_name(const weft_instance_t *instance, size_t index,
+                                        const uint8_t **name, size_t *len);
+/* The exported function `name` (top level, `iface#func`, or a function
+ * name only one instance exports), prepared for calls. */
+weft_error_t *weft_instance_get_func(weft_store_t *store, const weft_instance_t *instance,
+                                     const uint8_t *name, size_t name_len, weft_func_t **out);
+
+/* ---- functions and their core signature -------------------------------- */
+
+typedef uint32_t weft_valkind_t;
+enum { WEFT_I32 = 0, WEFT_I64 = 1, WEFT_F32 = 2, WEFT_F64 = 3 };
+
+typedef uint32_t weft_string_encoding_t;
+enum { WEFT_STRING_UTF8 = 0, WEFT_STRING_UTF16 = 1, WEFT_STRING_LATIN1_UTF16 = 2 };
+
+void weft_func_delete(weft_func_t *func);
+/* Core parameters: the flat values to push, or 1 pointer when the
+ * parameters go through memory. Kinds: UINT32_MAX out of range. */
+size_t weft_func_param_count(const weft_func_t *func);
+weft_valkind_t weft_func_param_kind(const weft_func_t *func, size_t index);
+/* Core results: 0 or 1 (the result's pointer when it is in memory). */
+size_t weft_func_result_count(const weft_func_t *func);
+weft_valkind_t weft_func_result_kind(const weft_func_t *func, size_t index);
+/* More than 16 flat parameters: store them at weft_lower_area. */
+bool weft_func_params_in_memory(const weft_func_t *func);
+/* More than 1 flat result: read it at weft_lift_area. */
+bool weft_func_result_in_memory(const weft_func_t *func);
+weft_string_encoding_t weft_func_string_encoding(const weft_func_t *func);
+
+/* ---- calls in stages --------------------------------------------------- */
+
+/* Starts a call: the instance is entered and the store is held by the
+ * call (other uses of it fail) until weft_call_finish/discard. The store
+ * must outlive the call. */
+weft_error_t *weft_call_begin(weft_store_t *store, const weft_func_t *func,
+                              weft_call_t **out);
+/* Where the arguments are lowered / the result is lifted from. */
+weft_lower_t *weft_call_args(weft_call_t *call);
+weft_lift_t *weft_call_results(weft_call_t *call);
+/* Calls with the arguments lowered. On an error (a trap, arguments that
+ * break the signature) the call is over: discard it. */
+weft_error_t *weft_call_invoke(weft_call_t *call);
+/* Ends a call whose result was lifted and deletes it: borrows checked,
+ * post-return run (its trap is the error). Pointers into memory and
+ * lifted strings are invalid from here. Not at that stage: discarded,
+ * with an error. */
+weft_error_t *weft_call_finish(weft_call_t *call);
+/* Ends a call at any stage and deletes it (NULL is ignored): before
+ * invoke, the call is not made and resources lowered are the host's
+ * again; after, post-return runs and own resources lifted are dropped. */
+weft_error_t *weft_call_discard(weft_call_t *call);
+
+/* ---- lowering: a call's arguments, a host function's result ----------- */
+
+/* Flat values, in order (bool, integers up to 32 bits and char as i32;
+ * s64/u64 as i64; NaNs made canonical). WEFT_ERROR_LIFT past the
+ * signature's count or when the values go through memory. */
+weft_error_t *weft_lower_push_i32(weft_lower_t *lower, int32_t value);
+weft_error_t *weft_lower_push_i64(weft_lower_t *lower, int64_t value);
+weft_error_t *weft_lower_push_f32(weft_lower_t *lower, float value);
+weft_error_t *weft_lower_push_f64(weft_lower_t *lower, double value);
+/* Where the values go when through memory: a call's parameter tuple
+ * (allocated in the callee, once), a host function's result area (the
+ * caller's, checked). WEFT_ERROR_LIFT when they go flat. */
+weft_error_t *weft_lower_area(weft_lower_t *lower, uint32_t *ptr);
+/* Allocates with the component's realloc (result checked). Runs wasm. */
+weft_error_t *weft_lower_realloc(weft_lower_t *lower, uint32_t size, uint32_t align,
+                                 uint32_t *ptr);
+/* Writes at a guest address: bounds-checked; scalars aligned to their size. */
+weft_error_t *weft_lower_write_bytes(weft_lower_t *lower, uint32_t ptr, const uint8_t *data,
+                                     size_t len);
+weft_error_t *weft_lower_write_i32(weft_lower_t *lower, uint32_t ptr, int32_t value);
+weft_error_t *weft_lower_write_i64(weft_lower_t *lower, uint32_t ptr, int64_t value);
+weft_error_t *weft_lower_write_f32(weft_lower_t *lower, uint32_t ptr, float value);
+weft_error_t *weft_lower_write_f64(weft_lower_t *lower, uint32_t ptr, double value);
+/* Stores UTF-8 text (validated first: WEFT_ERROR_INVALID_ARGUMENT) in the
+ * component's encoding, in one realloc'd block; gives the address and the
+ * length word to pass. Runs wasm. */
+weft_error_t *weft_lower_store_string(weft_lower_t *lower, const uint8_t *data, size_t len,
+                                      uint32_t *ptr, uint32_t *len_word);
+/* Passes a resource as an own handle (the host no longer owns it: only
+ * weft_resource_delete it) or lends it as a borrow, of the resource type
+ * in handle slot `slot`; gives the handle to pass. */
+weft_error_t *weft_lower_own(weft_lower_t *lower, uint32_t slot,
+                             const weft_resource_t *resource, uint32_t *handle);
+weft_error_t *weft_lower_borrow(weft_lower_t *lower, uint32_t slot,
+                                const weft_resource_t *resource, uint32_t *handle);
+/* The whole linear memory for bulk writes (address a is base + a). Valid
+ * until the next call into wasm (realloc, store_string, invoke, the end
+ * of the call); never write past len. */
+weft_error_t *weft_lower_memory(weft_lower_t *lower, uint8_t **base, size_t *len);
+
+/* ---- lifting: a call's result, a host function's arguments ------------ */
+
+/* The next flat value (WEFT_ERROR_LIFT when none is left). */
+weft_error_t *weft_lift_take_i32(weft_lift_t *lift, int32_t *out);
+weft_error_t *weft_lift_take_i64(weft_lift_t *lift, int64_t *out);
+weft_error_t *weft_lift_take_f32(weft_lift_t *lift, float *out);
+weft_error_t *weft_lift_take_f64(weft_lift_t *lift, double *out);
+/* Where the values are when through memory (checked for their size and
+ * alignment). WEFT_ERROR_LIFT when they come flat. */
+weft_error_t *weft_lift_area(weft_lift_t *lift, uint32_t *ptr);
+/* Reads at a guest address: bounds-checked; scalars aligned. */
+weft_error_t *weft_lift_read_i32(weft_lift_t *lift, uint32_t ptr, int32_t *out);
+weft_error_t *weft_lift_read_i64(weft_lift_t *lift, uint32_t ptr, int64_t *out);
+weft_error_t *weft_lift_read_f32(weft_lift_t *lift, uint32_t ptr, float *out);
+weft_error_t *weft_lift_read_f64(weft_lift_t *lift, uint32_t ptr, double *out);
+/* `len` bytes at `ptr`, as a pointer into guest memory valid until the
+ * call ends. */
+weft_error_t *weft_lift_read_bytes(weft_lift_t *lift, uint32_t ptr, uint32_t len,
+                                   const uint8_t **data);
+/* The string at `ptr` with length word `len_word`, validated
+ * (WEFT_ERROR_LIFT naming it if invalid), as UTF-8 (`*len` bytes, no NUL):
+ * into guest memory for a UTF-8 component, else transcoded and kept by
+ * the call; valid until the call ends. */
+weft_error_t *weft_lift_read_string(weft_lift_t *lift, uint32_t ptr, uint32_t len_word,
+                                    const char **data, size_t *len);
+/* Takes an own handle: a new resource the host owns (drop it or pass it
+ * on, then delete it; if the call is discarded weft drops it). */
+weft_error_t *weft_lift_own(weft_lift_t *lift, uint32_t slot, uint32_t handle,
+                            weft_resource_t **resource);
+/* The resource behind a borrow, lent for the call (delete, never drop). */
+weft_error_t *weft_lift_borrow(weft_lift_t *lift, uint32_t slot, uint32_t handle,
+                               weft_resource_t **resource);
+/* The whole linear memory for bulk reads, valid until the call ends. */
+weft_error_t *weft_lift_memory(weft_lift_t *lift, const uint8_t **base, size_t *len);
+
+/* ---- host functions ---------------------------------------------------- */
+
+/* A host function: read the arguments from weft_host_call_args(call),
+ * write the result to weft_host_call_results(call), return NULL or an
+ * error (which traps the calling component; an error from a weft_lift_* /
+ * weft_lower_* function becomes the trap it stands for). Must not unwind
+ * (no C++ exceptions, no longjmp out). `call` is valid only during the
+ * callback; the store is held meanwhile (use weft_host_call_* for it). */
+typedef weft_error_t *(*weft_host_func_callback_t)(void *env, weft_host_call_t *call);
+/* Called once with env when nothing uses the callback any more. */
+typedef void (*weft_finalizer_t)(void *env);
+
+/* Defines function `name` in instance `interface` (NULL/0: top level) as
+ * a host function. It takes the type of the import it satisfies. The
+ * linker owns env from here (on an error, finalizer runs at once). */
+weft_error_t *weft_linker_define_func(weft_linker_t *linker, const uint8_t *interface,
+                                      size_t interface_len, const uint8_t *name,
+                                      size_t name_len, weft_host_func_callback_t callback,
+                                      void *env, weft_finalizer_t finalizer);
+weft_lift_t *weft_host_call_args(weft_host_call_t *call);
+weft_lower_t *weft_host_call_results(weft_host_call_t *call);
+weft_string_encoding_t weft_host_call_string_encoding(weft_host_call_t *call);
+bool weft_host_call_params_in_memory(weft_host_call_t *call);
+bool weft_host_call_result_in_memory(weft_host_call_t *call);
+/* Drops an own resource from inside a callback; deletes `resource`. */
+weft_error_t *weft_host_call_drop_resource(weft_host_call_t *call, weft_resource_t *resource);
+
+/* ---- resources --------------------------------------------------------- */
+
+/* A host resource type's destructor, given the rep. */
+typedef weft_error_t *(*weft_resource_dtor_t)(void *env, uint32_t rep);
+
+uint32_t weft_resource_rep(const weft_resource_t *resource);
+/* A resource of a host type with the host's own rep, owned by the host. */
+weft_error_t *weft_resource_new(const weft_resource_type_t *ty, uint32_t rep,
+                                weft_resource_t **out);
+weft_error_t *weft_resource_type(const weft_resource_t *resource,
+                                 weft_resource_type_t **out);
+/* Drops an own resource (its destructor runs) and deletes `resource`. */
+weft_error_t *weft_resource_drop(weft_store_t *store, weft_resource_t *resource);
+/* Deletes the handle object only (borrows, resources passed on). */
+void weft_resource_delete(weft_resource_t *resource);
+
+/* A new host resource type in `store`; dtor and finalizer may be NULL. */
+weft_error_t *weft_resource_type_new_host(weft_store_t *store, weft_resource_dtor_t dtor,
+                                          void *env, weft_finalizer_t finalizer,
+                                          weft_resource_type_t **out);
+void weft_resource_type_delete(weft_resource_type_t *ty);
+bool weft_resource_type_equal(const weft_resource_type_t *a, const weft_resource_type_t *b);
+/* The type behind handle slot `slot` of a function's type. */
+weft_error_t *weft_func_resource_type(const weft_func_t *func, uint32_t slot,
+                                      weft_resource_type_t **out);
+/* An exported resource type (`name` or `iface#name`). */
+weft_error_t *weft_instance_get_resource_type(weft_store_t *store,
+                                              const weft_instance_t *instance,
+                                              const uint8_t *name, size_t name_len,
+                                              weft_resource_type_t **out);
+/* Defines an imported resource type by name (interface NULL/0: top level). */
+weft_error_t *weft_linker_define_resource(weft_linker_t *linker, const uint8_t *interface,
+                                          size_t interface_len, const uint8_t *name,
+                                          size_t name_len, const weft_resource_type_t *ty);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* WEFT_H */

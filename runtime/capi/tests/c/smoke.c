@@ -1,0 +1,181 @@
+/* A C host of weft: loads the test component (argv[1]), gives it its host
+ * functions, and calls add, reverse (a string both ways), boom (a trap)
+ * and greet (through a host callback); invalid UTF-8 input is refused.
+ * Prints one line per step; exits 1 on any unexpected error. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "weft.h"
+
+static void check(weft_error_t *err, const char *what) {
+  if (err != NULL) {
+    fprintf(stderr, "%s: %s\n%s", what, weft_error_message(err), weft_error_backtrace(err));
+    weft_error_delete(err);
+    exit(1);
+  }
+}
+
+#define TRY(call)                                                                              \
+  do {                                                                                         \
+    weft_error_t *err_ = (call);                                                               \
+    if (err_ != NULL) return err_;                                                             \
+  } while (0)
+
+/* host-decorate(s) -> string: "[s]". */
+static weft_error_t *decorate(void *env, weft_host_call_t *call) {
+  (void)env;
+  weft_lift_t *args = weft_host_call_args(call);
+  int32_t ptr, len;
+  TRY(weft_lift_take_i32(args, &ptr));
+  TRY(weft_lift_take_i32(args, &len));
+  const char *text;
+  size_t text_len;
+  TRY(weft_lift_read_string(args, (uint32_t)ptr, (uint32_t)len, &text, &text_len));
+  char buffer[256];
+  int n = snprintf(buffer, sizeof buffer, "[%.*s]", (int)text_len, text);
+  weft_lower_t *results = weft_host_call_results(call);
+  uint32_t out_ptr, out_len, area;
+  TRY(weft_lower_store_string(results, (const uint8_t *)buffer, (size_t)n, &out_ptr, &out_len));
+  TRY(weft_lower_area(results, &area));
+  TRY(weft_lower_write_i32(results, area, (int32_t)out_ptr));
+  TRY(weft_lower_write_i32(results, area + 4, (int32_t)out_len));
+  return NULL;
+}
+
+/* host-double(x) -> u32. */
+static weft_error_t *twice(void *env, weft_host_call_t *call) {
+  (void)env;
+  int32_t x;
+  TRY(weft_lift_take_i32(weft_host_call_args(call), &x));
+  return weft_lower_push_i32(weft_host_call_results(call), x * 2);
+}
+
+static weft_func_t *func(weft_store_t *store, weft_instance_t *instance, const char *name) {
+  weft_func_t *f = NULL;
+  check(weft_instance_get_func(store, instance, (const uint8_t *)name, strlen(name), &f), name);
+  return f;
+}
+
+/* Calls a string -> string function with `text`; prints the result. */
+static void string_call(weft_store_t *store, weft_instance_t *instance, const char *name,
+                        const char *text) {
+  weft_func_t *f = func(store, instance, name);
+  weft_call_t *call = NULL;
+  check(weft_call_begin(store, f, &call), "begin");
+  weft_lower_t *args = weft_call_args(call);
+  uint32_t ptr, len;
+  check(weft_lower_store_string(args, (const uint8_t *)text, strlen(text), &ptr, &len),
+        "store_string");
+  check(weft_lower_push_i32(args, (int32_t)ptr), "push");
+  check(weft_lower_push_i32(args, (int32_t)len), "push");
+  check(weft_call_invoke(call), "invoke");
+  weft_lift_t *results = weft_call_results(call);
+  uint32_t area;
+  int32_t result_ptr, result_len;
+  check(weft_lift_area(results, &area), "area");
+  check(weft_lift_read_i32(results, area, &result_ptr), "read");
+  check(weft_lift_read_i32(results, area + 4, &result_len), "read");
+  const char *data;
+  size_t data_len;
+  check(weft_lift_read_string(results, (uint32_t)result_ptr, (uint32_t)result_len, &data,
+                              &data_len),
+        "read_string");
+  /* Valid until the call ends: print (copy) it first. */
+  printf("%s(\"%s\") = \"%.*s\"\n", name, text, (int)data_len, data);
+  check(weft_call_finish(call), "finish");
+  weft_func_delete(f);
+}
+
+int main(int argc, char **argv) {
+  if (argc != 2) {
+    fprintf(stderr, "usage: smoke COMPONENT.wasm\n");
+    return 2;
+  }
+  FILE *file = fopen(argv[1], "rb");
+  if (file == NULL) {
+    perror(argv[1]);
+    return 1;
+  }
+  static uint8_t bytes[1 << 20];
+  size_t size = fread(bytes, 1, sizeof bytes, file);
+  fclose(file);
+
+  weft_engine_t *engine = NULL;
+  check(weft_engine_new(&engine), "engine");
+  weft_component_t *component = NULL;
+  check(weft_component_new(engine, bytes, size, &component), "component");
+  weft_linker_t *linker = NULL;
+  check(weft_linker_new(engine, &linker), "linker");
+  check(weft_linker_define_func(linker, NULL, 0, (const uint8_t *)"host-decorate", 13, decorate,
+                                NULL, NULL),
+        "define host-decorate");
+  check(weft_linker_define_func(linker, NULL, 0, (const uint8_t *)"host-double", 11, twice, NULL,
+                                NULL),
+        "define host-double");
+  weft_store_t *store = NULL;
+  check(weft_store_new(engine, &store), "store");
+  weft_instance_t *instance = NULL;
+  check(weft_linker_instantiate(linker, store, component, &instance), "instantiate");
+
+  /* add(2, 40) */
+  weft_func_t *add = func(store, instance, "add");
+  if (weft_func_param_count(add) != 2 || weft_func_param_kind(add, 0) != WEFT_I32 ||
+      weft_func_result_count(add) != 1 || weft_func_result_in_memory(add)) {
+    fprintf(stderr, "add: unexpected core signature\n");
+    return 1;
+  }
+  weft_call_t *call = NULL;
+  check(weft_call_begin(store, add, &call), "begin");
+  check(weft_lower_push_i32(weft_call_args(call), 2), "push");
+  check(weft_lower_push_i32(weft_call_args(call), 40), "push");
+  check(weft_call_invoke(call), "invoke");
+  int32_t sum;
+  check(weft_lift_take_i32(weft_call_results(call), &sum), "take");
+  check(weft_call_finish(call), "finish");
+  printf("add(2, 40) = %d\n", sum);
+
+  string_call(store, instance, "reverse", "hello, weft");
+
+  /* boom(): a trap. */
+  weft_func_t *boom = func(store, instance, "boom");
+  check(weft_call_begin(store, boom, &call), "begin");
+  weft_error_t *err = weft_call_invoke(call);
+  if (err == NULL || weft_error_kind(err) != WEFT_ERROR_TRAP) {
+    fprintf(stderr, "boom: expected a trap\n");
+    return 1;
+  }
+  printf("boom: trap kind %u (%s): %s\n", (unsigned)weft_error_trap_kind(err),
+         weft_error_trap_kind(err) == WEFT_TRAP_UNREACHABLE ? "WEFT_TRAP_UNREACHABLE" : "?",
+         weft_error_message(err));
+  weft_error_delete(err);
+  check(weft_call_discard(call), "discard");
+
+  /* Invalid UTF-8 input is refused before anything is allocated. */
+  weft_func_t *reverse = func(store, instance, "reverse");
+  check(weft_call_begin(store, reverse, &call), "begin");
+  uint32_t ptr, len;
+  err = weft_lower_store_string(weft_call_args(call), (const uint8_t *)"\xff\xfe", 2, &ptr, &len);
+  if (err == NULL) {
+    fprintf(stderr, "invalid input: expected an error\n");
+    return 1;
+  }
+  printf("invalid input: kind %u (%s)\n", (unsigned)weft_error_kind(err),
+         weft_error_kind(err) == WEFT_ERROR_INVALID_ARGUMENT ? "WEFT_ERROR_INVALID_ARGUMENT"
+                                                             : "?");
+  weft_error_delete(err);
+  check(weft_call_discard(call), "discard");
+
+  string_call(store, instance, "greet", "c");
+
+  weft_func_delete(reverse);
+  weft_func_delete(boom);
+  weft_func_delete(add);
+  weft_instance_delete(instance);
+  weft_store_delete(store);
+  weft_linker_delete(linker);
+  weft_component_delete(component);
+  weft_engine_delete(engine);
+  printf("done\n");
+  return 0;
+}
