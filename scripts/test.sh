@@ -16,3 +16,5 @@ echo "== examples/graphql (its own workspace: the component against the native c
 cargo fmt --manifest-path examples/graphql/Cargo.toml -p graphql-component -p graphql-kit -- --check
 cargo clippy --manifest-path examples/graphql/Cargo.toml --all-targets --locked -- -D warnings
 cargo test --manifest-path examples/graphql/Cargo.toml --locked
+echo "== codegen-python/host: the weft Python module (maturin), kitchen-sink bindings under pytest"
+bash codegen-python/host/tests/run.sh

@@ -1,0 +1,1079 @@
+//! Components, instances, exported functions and host functions.
+//!
+//! An [`Instance`] owns a store (behind a mutex: one call at a time; the
+//! GIL is released while wasm runs, so other Python threads go on) with
+//! one component instance. Each function asked of it is prepared once
+//! (`RawFunc` and conversion plans); a call lowers the Python arguments,
+//! runs the component without the GIL, and lifts the result.
+
+use std::collections::HashMap;
+use std::ops::{Deref, DerefMut};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError, TryLockError, Weak};
+
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyMapping, PyString, PyTuple, PyType};
+use weft_runtime::component::{
+    Component as RtComponent, FuncType, Instance as RtInstance, Linker, RawFunc, RawHostCall,
+    Resource as RtResource, ResourceType,
+};
+use weft_runtime::{Store, Trap as RtTrap, TrapKind};
+
+use crate::convert::{self, At, Ctx, Fail};
+use crate::desc::{descs_of, opt_desc_of, type_name, Desc, ResourceDesc, ResourceTypeDesc};
+use crate::errors::{runtime_error, trap_error, Error, Trap};
+use crate::plan::{self, Kind, Plan, ResKind, Resolve, Style};
+use crate::resource::{Held, Resource, Slab};
+
+/// Whether calls release the GIL while wasm runs (on by default; off only
+/// to measure what releasing costs).
+static RELEASE_GIL: AtomicBool = AtomicBool::new(true);
+
+/// Turns releasing the GIL around wasm calls on or off (for measuring its
+/// cost; not part of the API).
+#[pyfunction]
+#[pyo3(name = "_set_release_gil")]
+fn set_release_gil(release: bool) {
+    RELEASE_GIL.store(release, Ordering::Relaxed);
+}
+
+/// A value moved to a thread-agnostic closure for `Python::detach`: the
+/// closure runs on the calling thread, the GIL merely released.
+struct AssertSend<T>(T);
+
+// SAFETY: `Python::detach` runs its closure on the current thread; the
+// bound only keeps Python objects out, and none are inside.
+#[allow(unsafe_code)]
+unsafe impl<T> Send for AssertSend<T> {}
+
+impl<T> AssertSend<T> {
+    fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+/// A store that may move between threads.
+pub struct SendStore(Store<()>);
+
+// SAFETY: a store's raw pointers point into memory the store owns (vmctx
+// blocks, linear memories, code), valid on any thread; the runtime keeps
+// its per-thread state (trap handling, alternate signal stack) per call.
+// The mutex in `Core` lets one thread at a time use it.
+#[allow(unsafe_code)]
+unsafe impl Send for SendStore {}
+
+/// A number for the current thread, never 0.
+fn thread_id() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    thread_local! {
+        static ID: u64 = NEXT.fetch_add(1, Ordering::Relaxed);
+    }
+    ID.with(|id| *id)
+}
+
+/// What an instance's calls and its host functions share.
+pub struct Shared {
+    /// A Python exception a host function raised, for the trap it caused.
+    pending: Mutex<Option<PyErr>>,
+    /// Set by the first trap: the instance is not used again.
+    poisoned: Mutex<Option<String>>,
+    /// Classes set with `set_class`, by resource descriptor.
+    classes: Mutex<HashMap<u64, Py<PyType>>>,
+    /// The host's resource types, by descriptor.
+    host_types: HashMap<u64, (ResourceType, Arc<Slab>)>,
+    /// Resources whose objects were collected while the store was busy.
+    drops: Mutex<Vec<RtResource>>,
+    /// The instance, once made.
+    core: OnceLock<Weak<Core>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Shared {
+    /// The class of objects of an exported resource.
+    pub fn class_of<'py>(
+        &self,
+        py: Python<'py>,
+        desc: &ResourceDesc,
+    ) -> Option<Bound<'py, PyType>> {
+        if let Some(cls) = lock(&self.classes).get(&desc.id) {
+            return Some(cls.bind(py).clone());
+        }
+        desc.cls.as_ref().map(|c| c.bind(py).clone())
+    }
+
+    fn core(&self) -> Option<Arc<Core>> {
+        self.core.get().and_then(Weak::upgrade)
+    }
+
+    fn check_poisoned(&self) -> PyResult<()> {
+        match &*lock(&self.poisoned) {
+            Some(message) => Err(Trap::new_err(format!(
+                "the instance trapped earlier and cannot be used again; make a new instance \
+                 (the trap: {message})"
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    /// The Python error for a runtime error of a call; a trap poisons the
+    /// instance and is chained to the host exception that caused it.
+    fn error(&self, py: Python<'_>, err: &weft_runtime::Error) -> PyErr {
+        let pending = lock(&self.pending).take();
+        match err.as_trap() {
+            Some(trap) => {
+                *lock(&self.poisoned) = Some(trap.kind.to_string());
+                let err = trap_error(py, trap);
+                if let Some(cause) = pending {
+                    err.set_cause(py, Some(cause));
+                }
+                err
+            }
+            None => runtime_error(err),
+        }
+    }
+
+    /// A conversion failure of a call: a trap (an invalid value from the
+    /// component, a failed `realloc`) poisons the instance.
+    fn fail(&self, fail: Fail, func: &str) -> PyErr {
+        if let Fail::Lift(err) = &fail {
+            *lock(&self.poisoned) = Some(err.to_string());
+        }
+        fail.into_pyerr(func)
+    }
+}
+
+/// An instance's state: its store and component instance.
+pub struct Core {
+    store: Mutex<SendStore>,
+    /// The thread that holds `store`, or 0.
+    owner: AtomicU64,
+    instance: RtInstance,
+    pub shared: Arc<Shared>,
+}
+
+/// The store, held by the current thread.
+struct Guard<'a> {
+    guard: MutexGuard<'a, SendStore>,
+    owner: &'a AtomicU64,
+}
+
+impl Deref for Guard<'_> {
+    type Target = Store<()>;
+    fn deref(&self) -> &Store<()> {
+        &self.guard.0
+    }
+}
+
+impl DerefMut for Guard<'_> {
+    fn deref_mut(&mut self) -> &mut Store<()> {
+        &mut self.guard.0
+    }
+}
+
+impl Drop for Guard<'_> {
+    fn drop(&mut self) {
+        self.owner.store(0, Ordering::Release);
+    }
+}
+
+impl Core {
+    /// Takes the store: at once if free, else waiting without the GIL. A
+    /// thread that already holds it (a host function calling back into
+    /// its instance) is refused.
+    fn lock(&self, py: Python<'_>) -> PyResult<Guard<'_>> {
+        let me = thread_id();
+        if self.owner.load(Ordering::Acquire) == me {
+            return Err(Error::new_err(
+                "the instance is already running a call on this thread \
+                 (a host function called back into the component that called it)",
+            ));
+        }
+        let guard = match self.store.try_lock() {
+            Ok(guard) => guard,
+            Err(TryLockError::Poisoned(p)) => p.into_inner(),
+            Err(TryLockError::WouldBlock) => {
+                let store = AssertSend(&self.store);
+                py.detach(move || {
+                    let store = store.into_inner();
+                    AssertSend(store.lock().unwrap_or_else(PoisonError::into_inner))
+                })
+                .into_inner()
+            }
+        };
+        self.owner.store(me, Ordering::Release);
+        Ok(Guard {
+            guard,
+            owner: &self.owner,
+        })
+    }
+
+    /// Drops `res` now (`Resource.close`).
+    pub fn drop_resource(&self, py: Python<'_>, res: RtResource) -> PyResult<()> {
+        if lock(&self.shared.poisoned).is_some() {
+            return Ok(());
+        }
+        let mut store = self.lock(py)?;
+        let outcome = RtResource::drop(res, &mut store);
+        let outcome = outcome.map_err(|e| self.shared.error(py, &e));
+        self.flush_drops(py, &mut store);
+        outcome
+    }
+
+    /// Drops `res` now if the store is free, else at the end of the call
+    /// that holds it (an object collected during a call).
+    pub fn drop_resource_soon(&self, py: Python<'_>, res: RtResource) -> PyResult<()> {
+        if lock(&self.shared.poisoned).is_some() {
+            return Ok(());
+        }
+        if self.owner.load(Ordering::Acquire) != thread_id() {
+            if let Ok(guard) = self.store.try_lock() {
+                self.owner.store(thread_id(), Ordering::Release);
+                let mut store = Guard {
+                    guard,
+                    owner: &self.owner,
+                };
+                let outcome = RtResource::drop(res, &mut store);
+                self.flush_drops(py, &mut store);
+                return outcome.map_err(|e| self.shared.error(py, &e));
+            }
+        }
+        lock(&self.shared.drops).push(res);
+        Ok(())
+    }
+
+    /// Drops the resources whose objects were collected while the store
+    /// was busy.
+    fn flush_drops(&self, py: Python<'_>, store: &mut Store<()>) {
+        let drops = std::mem::take(&mut *lock(&self.shared.drops));
+        for res in drops {
+            if let Err(err) = RtResource::drop(res, store) {
+                self.shared.error(py, &err).write_unraisable(py, None);
+            }
+        }
+    }
+}
+
+/// `weft.Component`: a compiled component.
+#[pyclass(frozen, module = "weft", name = "Component")]
+pub struct Component {
+    component: RtComponent,
+}
+
+#[pymethods]
+impl Component {
+    #[new]
+    fn new(py: Python<'_>, wasm: &Bound<'_, PyAny>) -> PyResult<Component> {
+        let bytes: Vec<u8> = if let Ok(b) = wasm.cast::<pyo3::types::PyBytes>() {
+            b.as_bytes().to_vec()
+        } else {
+            pyo3::buffer::PyBuffer::<u8>::get(wasm)
+                .map_err(|_| {
+                    PyTypeError::new_err(format!(
+                        "Component() takes the component's bytes, not {}",
+                        type_name(wasm)
+                    ))
+                })?
+                .to_vec(py)?
+        };
+        compile(py, bytes)
+    }
+
+    #[staticmethod]
+    fn from_file(py: Python<'_>, path: std::path::PathBuf) -> PyResult<Component> {
+        let bytes = std::fs::read(&path).map_err(|e| {
+            Error::new_err(format!("cannot read component {}: {e}", path.display()))
+        })?;
+        compile(py, bytes)
+    }
+}
+
+/// Compiles a component without the GIL.
+fn compile(py: Python<'_>, bytes: Vec<u8>) -> PyResult<Component> {
+    let component = py
+        .detach(move || RtComponent::new(crate::engine(), &bytes))
+        .map_err(|e| Error::new_err(format!("invalid component: {e}")))?;
+    Ok(Component { component })
+}
+
+/// A host function's definition, shared by the instances using it.
+pub struct HostDef {
+    /// The callable, or the method name (`str`).
+    imp: Py<PyAny>,
+    method: Option<Py<PyString>>,
+    params: Vec<Arc<Desc>>,
+    result: Option<Arc<Desc>>,
+    raises: Option<Py<PyType>>,
+}
+
+/// `weft.HostFunc`: made by `weft.host_func`.
+#[pyclass(frozen, module = "weft", name = "HostFunc")]
+pub struct HostFunc {
+    def: Arc<HostDef>,
+}
+
+#[pyfunction]
+#[pyo3(signature = (r#impl, params, result = None, *, raises = None))]
+fn host_func(
+    r#impl: &Bound<'_, PyAny>,
+    params: &Bound<'_, PyAny>,
+    result: Option<&Bound<'_, PyAny>>,
+    raises: Option<Bound<'_, PyType>>,
+) -> PyResult<HostFunc> {
+    let params = descs_of(params, "parameter")?;
+    let result = opt_desc_of(result, "the result type")?;
+    let method = match r#impl.cast::<PyString>() {
+        Ok(name) => {
+            if !matches!(
+                params.first().map(|d| &**d),
+                Some(Desc::Own(_) | Desc::Borrow(_))
+            ) {
+                return Err(PyTypeError::new_err(format!(
+                    "method {name} of a function whose first parameter is no resource"
+                )));
+            }
+            Some(name.clone().unbind())
+        }
+        Err(_) if r#impl.is_callable() => None,
+        Err(_) => {
+            return Err(PyTypeError::new_err(format!(
+                "a host function must be callable or a method name, not {}",
+                type_name(r#impl)
+            )))
+        }
+    };
+    check_raises(raises.as_ref(), result.as_deref())?;
+    Ok(HostFunc {
+        def: Arc::new(HostDef {
+            imp: r#impl.clone().unbind(),
+            method,
+            params,
+            result,
+            raises: raises.map(Bound::unbind),
+        }),
+    })
+}
+
+fn check_raises(raises: Option<&Bound<'_, PyType>>, result: Option<&Desc>) -> PyResult<()> {
+    if raises.is_some() && !matches!(result, Some(Desc::Result { .. })) {
+        return Err(PyTypeError::new_err(
+            "raises= is for functions whose result is a result type",
+        ));
+    }
+    Ok(())
+}
+
+/// How one function's values convert, and where they go.
+struct Signature {
+    params: Vec<(String, Plan)>,
+    params_in_memory: bool,
+    offsets: Vec<u32>,
+    result: Option<Plan>,
+    result_in_memory: bool,
+}
+
+impl Signature {
+    fn build(
+        py: Python<'_>,
+        func: &str,
+        ty: &FuncType,
+        params: &[Arc<Desc>],
+        result: Option<&Arc<Desc>>,
+        resolve: &dyn Resolve,
+    ) -> Result<Signature, String> {
+        if params.len() != ty.params.len() {
+            return Err(format!(
+                "{func}: {} parameters in the component, {} here",
+                ty.params.len(),
+                params.len()
+            ));
+        }
+        let mut plans = Vec::new();
+        for (i, (desc, (name, t))) in params.iter().zip(&ty.params).enumerate() {
+            let plan = plan::build(py, desc, t, resolve)
+                .map_err(|e| format!("{func}: parameter {} ({name}): {e}", i + 1))?;
+            plans.push((name.clone(), plan));
+        }
+        let result = match (result, &ty.result) {
+            (None, None) => None,
+            (Some(d), Some(t)) => {
+                Some(plan::build(py, d, t, resolve).map_err(|e| format!("{func}: result: {e}"))?)
+            }
+            (None, Some(t)) => {
+                return Err(format!(
+                    "{func}: returns {t} in the component, nothing here"
+                ))
+            }
+            (Some(d), None) => {
+                return Err(format!(
+                    "{func}: returns nothing in the component, {d} here"
+                ))
+            }
+        };
+        let flat: usize = plans
+            .iter()
+            .map(|(_, p)| p.flat)
+            .fold(0, usize::saturating_add);
+        Ok(Signature {
+            params_in_memory: flat > 16,
+            offsets: ty.param_offsets(),
+            result_in_memory: result.as_ref().is_some_and(|r| r.flat > 1),
+            params: plans,
+            result,
+        })
+    }
+}
+
+/// Resolves resource descriptors for an exported function.
+struct ExportResolve<'a> {
+    shared: &'a Shared,
+    raw: &'a RawFunc,
+    exported: &'a dyn Fn(&ResourceDesc) -> Option<ResourceType>,
+}
+
+impl Resolve for ExportResolve<'_> {
+    fn resolve(&self, desc: &Arc<ResourceDesc>, slot: u32) -> Result<ResKind, String> {
+        resolve(
+            self.shared,
+            desc,
+            self.raw.resource_type(slot),
+            self.exported,
+        )
+    }
+}
+
+fn resolve(
+    shared: &Shared,
+    desc: &Arc<ResourceDesc>,
+    actual: Option<ResourceType>,
+    exported: &dyn Fn(&ResourceDesc) -> Option<ResourceType>,
+) -> Result<ResKind, String> {
+    if desc.cls.is_none() {
+        let (ty, slab) = shared.host_types.get(&desc.id).ok_or_else(|| {
+            format!(
+                "the host resource {} is not among the instance's imports",
+                desc.name
+            )
+        })?;
+        if actual.is_some_and(|a| a != *ty) {
+            return Err(format!(
+                "resource {} is another resource type in the component",
+                desc.name
+            ));
+        }
+        return Ok(ResKind::Host(*ty, slab.clone()));
+    }
+    if let (Some(expected), Some(actual)) = (exported(desc), actual) {
+        if expected != actual {
+            return Err(format!(
+                "resource {} is another resource type in the component",
+                desc.export_path()
+            ));
+        }
+    }
+    Ok(ResKind::Exported(actual))
+}
+
+/// Resolves resource descriptors for a host function (exported types are
+/// taken as the component has them).
+struct HostResolve<'a> {
+    shared: &'a Shared,
+    call: &'a RawHostCall<'a>,
+}
+
+impl Resolve for HostResolve<'_> {
+    fn resolve(&self, desc: &Arc<ResourceDesc>, slot: u32) -> Result<ResKind, String> {
+        resolve(self.shared, desc, self.call.resource_type(slot), &|_| None)
+    }
+}
+
+/// A host function bound into one instance.
+struct HostBinding {
+    def: Arc<HostDef>,
+    name: String,
+    shared: Arc<Shared>,
+    signature: OnceLock<Result<Signature, String>>,
+}
+
+impl HostBinding {
+    /// A call from the component: arguments lifted, the Python function
+    /// called (with the GIL, which the calling thread gave up while wasm
+    /// ran), its result lowered. A Python exception ends the wasm call: it
+    /// is kept for the `Trap` the caller raises.
+    fn call(&self, call: &mut RawHostCall<'_>) -> Result<(), RtTrap> {
+        Python::attach(|py| match self.run(py, call) {
+            Ok(()) => Ok(()),
+            Err(err) => {
+                let message = format!("host function {} raised {}", self.name, err);
+                *lock(&self.shared.pending) = Some(err);
+                Err(RtTrap {
+                    kind: TrapKind::Host(message),
+                    backtrace: Vec::new(),
+                })
+            }
+        })
+    }
+
+    fn run(&self, py: Python<'_>, call: &mut RawHostCall<'_>) -> PyResult<()> {
+        let signature = self.signature.get_or_init(|| {
+            let resolve = HostResolve {
+                shared: &self.shared,
+                call,
+            };
+            let ty = call.ty().clone();
+            Signature::build(
+                py,
+                &self.name,
+                &ty,
+                &self.def.params,
+                self.def.result.as_ref(),
+                &resolve,
+            )
+        });
+        let signature = signature.as_ref().map_err(|e| Error::new_err(e.clone()))?;
+        let mut ctx = Ctx::new(&self.shared, self.shared.core());
+        let mut args = Vec::with_capacity(signature.params.len());
+        {
+            let mut lif = call.args();
+            let base = if signature.params_in_memory {
+                Some(
+                    lif.spill_area()
+                        .map_err(|e| Fail::Lift(e).into_pyerr(&self.name))?,
+                )
+            } else {
+                None
+            };
+            for (i, (_, plan)) in signature.params.iter().enumerate() {
+                let at = match base {
+                    Some(base) => At::Mem(base + signature.offsets[i]),
+                    None => At::Flat,
+                };
+                let arg = convert::lift(py, plan, &mut lif, at, &mut ctx)
+                    .map_err(|f| f.into_pyerr(&self.name))?;
+                args.push(arg);
+            }
+        }
+        for res in ctx.host_owns.drain(..) {
+            call.store()
+                .drop_resource(res)
+                .map_err(|t| Trap::new_err(t.to_string()))?;
+        }
+        let outcome = match &self.def.method {
+            Some(name) => {
+                let (this, rest) = args.split_first().expect("a method has a first parameter");
+                this.call_method1(name.bind(py), PyTuple::new(py, rest)?)
+            }
+            None => self.def.imp.bind(py).call1(PyTuple::new(py, &args)?),
+        };
+        let mut low = call.results();
+        let Some(plan) = &signature.result else {
+            return outcome.map(drop);
+        };
+        let at = if signature.result_in_memory {
+            At::Mem(
+                low.spill_area()
+                    .map_err(|e| Fail::Lift(e).into_pyerr(&self.name))?,
+            )
+        } else {
+            At::Flat
+        };
+        let what = format!("{} (its return value)", self.name);
+        let lowered = match (&self.def.raises, outcome) {
+            (None, Ok(value)) => convert::lower(&value, plan, &mut low, at, &mut ctx),
+            (Some(_), Ok(value)) => {
+                let payload = has_payload(plan, 0).then_some(&value);
+                convert::lower_case(plan, 0, payload, &mut low, at, &mut ctx)
+            }
+            (Some(raises), Err(err)) if err.is_instance(py, raises.bind(py)) => {
+                let value = err.value(py).getattr("value")?;
+                let payload = has_payload(plan, 1).then_some(&value);
+                convert::lower_case(plan, 1, payload, &mut low, at, &mut ctx)
+            }
+            (_, Err(err)) => return Err(err),
+        };
+        lowered.map_err(|f| f.into_pyerr(&what))
+    }
+}
+
+/// Whether case `index` of the variant `plan` has a payload.
+fn has_payload(plan: &Plan, index: usize) -> bool {
+    matches!(&plan.kind, Kind::Variant { cases, .. } if cases.get(index).is_some_and(Option::is_some))
+}
+
+/// The host resource descriptors in `desc`.
+fn host_resources(desc: &Desc, out: &mut Vec<Arc<ResourceDesc>>) {
+    match desc {
+        Desc::Own(r) | Desc::Borrow(r) if r.cls.is_none() && !out.iter().any(|o| o.id == r.id) => {
+            out.push(r.clone());
+        }
+        Desc::List(d) | Desc::Option { some: d, .. } => host_resources(d, out),
+        Desc::Tuple(ds) => ds.iter().for_each(|d| host_resources(d, out)),
+        Desc::Result { ok, err } => {
+            ok.iter().chain(err).for_each(|d| host_resources(d, out));
+        }
+        Desc::Record { fields, .. } => fields.iter().for_each(|f| host_resources(&f.ty, out)),
+        Desc::Variant { cases } => cases
+            .iter()
+            .filter_map(|c| c.payload.as_ref())
+            .for_each(|d| host_resources(d, out)),
+        _ => {}
+    }
+}
+
+/// `weft.Instance`: one instance of a component.
+#[pyclass(frozen, module = "weft", name = "Instance")]
+pub struct Instance {
+    core: Arc<Core>,
+}
+
+#[pymethods]
+impl Instance {
+    #[new]
+    #[pyo3(signature = (component, imports = None))]
+    fn new(
+        py: Python<'_>,
+        component: PyRef<'_, Component>,
+        imports: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Instance> {
+        let component = component.component.clone();
+        // (interface or None, function name, definition)
+        let mut funcs: Vec<(Option<String>, String, Arc<HostDef>)> = Vec::new();
+        if let Some(imports) = imports {
+            let imports = imports.cast::<PyMapping>().map_err(|_| {
+                PyTypeError::new_err(format!(
+                    "imports must be a mapping, not {}",
+                    type_name(imports)
+                ))
+            })?;
+            for item in imports.items()?.iter() {
+                let (name, entry): (String, Bound<'_, PyAny>) = item.extract()?;
+                if let Ok(f) = entry.cast::<HostFunc>() {
+                    funcs.push((None, name, f.get().def.clone()));
+                    continue;
+                }
+                let entry = entry.cast::<PyMapping>().map_err(|_| {
+                    PyTypeError::new_err(format!(
+                        "import {name:?} must be a HostFunc or a mapping of them, not {}",
+                        type_name(&entry)
+                    ))
+                })?;
+                for inner in entry.items()?.iter() {
+                    let (fname, f): (String, Bound<'_, PyAny>) = inner.extract()?;
+                    let f = f.cast::<HostFunc>().map_err(|_| {
+                        PyTypeError::new_err(format!(
+                            "import {name:?} function {fname:?} must be a HostFunc, not {}",
+                            type_name(&f)
+                        ))
+                    })?;
+                    funcs.push((Some(name.clone()), fname, f.get().def.clone()));
+                }
+            }
+        }
+        let mut store = Store::new(crate::engine(), ());
+        // The host's resource types, one per descriptor the imports use.
+        let mut host = Vec::new();
+        for (_, _, def) in &funcs {
+            for d in def.params.iter().chain(&def.result) {
+                host_resources(d, &mut host);
+            }
+        }
+        let mut host_types = HashMap::new();
+        for desc in &host {
+            let slab = Arc::new(Slab::default());
+            let kept = slab.clone();
+            let ty = ResourceType::host_with_destructor(&mut store, move |_, rep| {
+                kept.remove(rep);
+                Ok(())
+            });
+            host_types.insert(desc.id, (ty, slab));
+        }
+        let shared = Arc::new(Shared {
+            pending: Mutex::new(None),
+            poisoned: Mutex::new(None),
+            classes: Mutex::new(HashMap::new()),
+            host_types,
+            drops: Mutex::new(Vec::new()),
+            core: OnceLock::new(),
+        });
+        let mut linker = Linker::new(crate::engine());
+        for desc in &host {
+            let (ty, _) = shared.host_types[&desc.id];
+            match &desc.interface {
+                Some(i) => linker.instance(i).resource(&desc.name, ty),
+                None => linker.root().resource(&desc.name, ty),
+            };
+        }
+        let imported: Vec<String> = component.imports().map(str::to_string).collect();
+        for (interface, name, def) in funcs {
+            // Entries the component does not import are ignored.
+            match &interface {
+                Some(i) if !imported.contains(i) => continue,
+                None if !imported.contains(&name) => continue,
+                _ => {}
+            }
+            let declared = FuncType {
+                params: def
+                    .params
+                    .iter()
+                    .enumerate()
+                    .map(|(i, d)| (format!("p{i}"), plan::runtime_type(d)))
+                    .collect(),
+                result: def.result.as_deref().map(plan::runtime_type),
+            };
+            let binding = Arc::new(HostBinding {
+                def,
+                name: match &interface {
+                    Some(i) => format!("{i}#{name}"),
+                    None => name.clone(),
+                },
+                shared: shared.clone(),
+                signature: OnceLock::new(),
+            });
+            let f = move |call: &mut RawHostCall<'_>| binding.call(call);
+            match &interface {
+                Some(i) => linker.instance(i).func_raw(&name, Some(declared), f),
+                None => linker.root().func_raw(&name, Some(declared), f),
+            };
+        }
+        // Interfaces with only types need no entry: an empty instance.
+        let given: Vec<String> = imports
+            .map(|i| -> PyResult<Vec<String>> { i.cast::<PyMapping>()?.keys()?.extract() })
+            .transpose()?
+            .unwrap_or_default();
+        for name in &imported {
+            if given.contains(name) || host.iter().any(|d| d.interface.as_ref() == Some(name)) {
+                continue;
+            }
+            if component.import_func_type(name).is_some() {
+                return Err(Error::new_err(format!(
+                    "the component imports the function {name:?}, which the imports do not give"
+                )));
+            }
+            // Interfaces are named `ns:pkg/iface`; other plain names are
+            // types (`use iface.{t}` in the world), bound by instantiation.
+            if name.contains('/') {
+                linker.instance(name);
+            }
+        }
+        let instance = AssertSend((linker, store, component));
+        let (instance, store) = py
+            .detach(move || {
+                let (linker, mut store, component) = instance.into_inner();
+                let instance = linker.instantiate(&mut store, &component);
+                AssertSend((instance, store))
+            })
+            .into_inner();
+        let instance = instance.map_err(|e| match e.as_trap() {
+            Some(t) => trap_error(py, t),
+            None => Error::new_err(format!("cannot instantiate the component: {e}")),
+        })?;
+        let core = Arc::new(Core {
+            store: Mutex::new(SendStore(store)),
+            owner: AtomicU64::new(0),
+            instance,
+            shared: shared.clone(),
+        });
+        let _ = shared.core.set(Arc::downgrade(&core));
+        Ok(Instance { core })
+    }
+
+    #[pyo3(signature = (interface, name, params, result = None, *, raises = None))]
+    fn func(
+        &self,
+        py: Python<'_>,
+        interface: Option<String>,
+        name: String,
+        params: &Bound<'_, PyAny>,
+        result: Option<&Bound<'_, PyAny>>,
+        raises: Option<Bound<'_, PyType>>,
+    ) -> PyResult<Func> {
+        let params = descs_of(params, "parameter")?;
+        let result = opt_desc_of(result, "the result type")?;
+        check_raises(raises.as_ref(), result.as_deref())?;
+        self.make_func(py, interface, &name, &params, result.as_ref(), raises, None)
+    }
+
+    fn constructor(
+        &self,
+        py: Python<'_>,
+        resource: &Bound<'_, PyAny>,
+        params: &Bound<'_, PyAny>,
+    ) -> PyResult<Func> {
+        let resource = resource.cast::<ResourceTypeDesc>()?.get().desc.clone();
+        if resource.cls.is_none() {
+            return Err(Error::new_err(format!(
+                "{} is a host resource: the host makes its objects",
+                resource.name
+            )));
+        }
+        let params = descs_of(params, "parameter")?;
+        let result = Arc::new(Desc::Own(resource.clone()));
+        let name = format!("[constructor]{}", resource.name);
+        self.make_func(
+            py,
+            resource.interface.clone(),
+            &name,
+            &params,
+            Some(&result),
+            None,
+            Some(resource),
+        )
+    }
+
+    fn set_class(&self, resource: &Bound<'_, PyAny>, cls: Bound<'_, PyType>) -> PyResult<()> {
+        let resource = resource.cast::<ResourceTypeDesc>()?.get().desc.clone();
+        let base = resource.cls.as_ref().ok_or_else(|| {
+            Error::new_err(format!(
+                "{} is a host resource: it has no class",
+                resource.name
+            ))
+        })?;
+        if !cls.is_subclass(base.bind(cls.py()))? {
+            return Err(PyTypeError::new_err(format!(
+                "set_class: {} is not a subclass of {}",
+                cls.qualname()?,
+                base.bind(cls.py()).qualname()?
+            )));
+        }
+        lock(&self.core.shared.classes).insert(resource.id, cls.unbind());
+        Ok(())
+    }
+}
+
+impl Instance {
+    #[allow(clippy::too_many_arguments)]
+    fn make_func(
+        &self,
+        py: Python<'_>,
+        interface: Option<String>,
+        name: &str,
+        params: &[Arc<Desc>],
+        result: Option<&Arc<Desc>>,
+        raises: Option<Bound<'_, PyType>>,
+        construct: Option<Arc<ResourceDesc>>,
+    ) -> PyResult<Func> {
+        let path = match &interface {
+            Some(i) => format!("{i}#{name}"),
+            None => name.to_string(),
+        };
+        let core = &self.core;
+        let mut store = core.lock(py)?;
+        let func = core
+            .instance
+            .get_func(&mut store, &path)
+            .ok_or_else(|| Error::new_err(format!("the component exports no function {path}")))?;
+        let raw = func.raw(&store).map_err(|e| runtime_error(&e))?;
+        let ty = raw.ty().clone();
+        let exported = |d: &ResourceDesc| core.instance.get_resource_type(&store, &d.export_path());
+        let resolve = ExportResolve {
+            shared: &core.shared,
+            raw: &raw,
+            exported: &exported,
+        };
+        let signature =
+            Signature::build(py, name, &ty, params, result, &resolve).map_err(Error::new_err)?;
+        drop(store);
+        if raises.is_some()
+            && !matches!(
+                &signature.result,
+                Some(Plan {
+                    kind: Kind::Variant {
+                        style: Style::Result,
+                        ..
+                    },
+                    ..
+                })
+            )
+        {
+            return Err(Error::new_err(format!(
+                "{name}: raises= for a result that is no result"
+            )));
+        }
+        Ok(Func {
+            core: core.clone(),
+            raw,
+            name: name.to_string(),
+            signature,
+            raises: raises.map(Bound::unbind),
+            construct,
+        })
+    }
+}
+
+/// A callable of one exported function of one instance.
+#[pyclass(frozen, module = "weft", name = "Function")]
+pub struct Func {
+    core: Arc<Core>,
+    raw: RawFunc,
+    name: String,
+    signature: Signature,
+    raises: Option<Py<PyType>>,
+    /// A resource's constructor: the first argument is the object to bind.
+    construct: Option<Arc<ResourceDesc>>,
+}
+
+#[pymethods]
+impl Func {
+    #[pyo3(signature = (*args, **kwargs))]
+    fn __call__(
+        &self,
+        py: Python<'_>,
+        args: &Bound<'_, PyTuple>,
+        kwargs: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Py<PyAny>> {
+        if kwargs.is_some_and(|k| !k.is_empty()) {
+            return Err(PyTypeError::new_err(format!(
+                "{}() takes no keyword arguments",
+                self.name
+            )));
+        }
+        let skip = usize::from(self.construct.is_some());
+        let expected = self.signature.params.len() + skip;
+        if args.len() != expected {
+            return Err(PyTypeError::new_err(format!(
+                "{}() takes {expected} arguments ({} given)",
+                self.name,
+                args.len()
+            )));
+        }
+        let target = match &self.construct {
+            Some(desc) => {
+                let obj = args.get_item(0)?;
+                let r = obj.cast::<Resource>().map_err(|_| {
+                    PyTypeError::new_err(format!(
+                        "{}: expected an object of {}, got {}",
+                        self.name,
+                        desc.name,
+                        type_name(&obj)
+                    ))
+                })?;
+                if r.borrow().held.is_some() {
+                    return Err(Error::new_err(format!(
+                        "{}: the object is already bound to a resource",
+                        self.name
+                    )));
+                }
+                Some(r.clone())
+            }
+            None => None,
+        };
+        let shared = &self.core.shared;
+        shared.check_poisoned()?;
+        let mut store = self.core.lock(py)?;
+        let mut ctx = Ctx::new(shared, Some(self.core.clone()));
+        let sig = &self.signature;
+        let mut call = self
+            .raw
+            .begin(&mut store)
+            .map_err(|e| shared.error(py, &e))?;
+        let lowered = (|| -> Result<(), Fail> {
+            let mut low = call.lowerer();
+            let base = if sig.params_in_memory {
+                Some(low.spill_area()?)
+            } else {
+                None
+            };
+            for (i, (name, plan)) in sig.params.iter().enumerate() {
+                let at = match base {
+                    Some(base) => At::Mem(base + sig.offsets[i]),
+                    None => At::Flat,
+                };
+                let arg = args.get_item(i + skip)?;
+                convert::lower(&arg, plan, &mut low, at, &mut ctx)
+                    .map_err(|e| e.at(|| name.clone()))?;
+            }
+            Ok(())
+        })();
+        if let Err(fail) = lowered {
+            // Not made: the handles passed are taken back.
+            let _ = call.discard();
+            ctx.restore_moved(py);
+            ctx.release_lent();
+            self.core.flush_drops(py, &mut store);
+            return Err(shared.fail(fail, &self.name));
+        }
+        let invoked = if RELEASE_GIL.load(Ordering::Relaxed) {
+            let call = AssertSend(&mut call);
+            py.detach(move || call.into_inner().invoke())
+        } else {
+            call.invoke()
+        };
+        ctx.moved.clear();
+        if let Err(err) = invoked {
+            drop(call);
+            ctx.release_lent();
+            return Err(shared.error(py, &err));
+        }
+        let lifted = (|| -> Result<Option<Bound<'_, PyAny>>, Fail> {
+            let mut lif = call.lifter();
+            let Some(plan) = &sig.result else {
+                return Ok(None);
+            };
+            let at = if sig.result_in_memory {
+                At::Mem(lif.spill_area()?)
+            } else {
+                At::Flat
+            };
+            if let (Some(target), Kind::Own(res)) = (&target, &plan.kind) {
+                let handle = match at {
+                    At::Flat => lif.take::<u32>()?,
+                    At::Mem(ptr) => lif.read::<u32>(ptr)?,
+                };
+                let resource = lif.lift_own(res.slot, handle)?;
+                target.borrow_mut().held = Some(Held {
+                    core: self.core.clone(),
+                    res: resource,
+                    borrowed: false,
+                });
+                return Ok(None);
+            }
+            if let Some(raises) = &self.raises {
+                let (index, payload) = convert::lift_case(py, plan, &mut lif, at, &mut ctx)?;
+                if index == 0 {
+                    return Ok(payload);
+                }
+                let value = payload.unwrap_or_else(|| py.None().into_bound(py));
+                return Err(Fail::Py(PyErr::from_value(
+                    raises.bind(py).call1((value,))?,
+                )));
+            }
+            Ok(Some(convert::lift(py, plan, &mut lif, at, &mut ctx)?))
+        })();
+        let ended = match &lifted {
+            Ok(_) => call.finish(),
+            Err(_) => call.discard(),
+        };
+        ctx.release_lent();
+        for res in ctx.host_owns.drain(..) {
+            if let Err(err) = RtResource::drop(res, &mut store) {
+                return Err(shared.error(py, &err));
+            }
+        }
+        self.core.flush_drops(py, &mut store);
+        drop(store);
+        if let Err(err) = ended {
+            return Err(shared.error(py, &err));
+        }
+        match lifted {
+            Ok(value) => Ok(value.map_or_else(|| py.None(), Bound::unbind)),
+            Err(fail) => Err(shared.fail(fail, &self.name)),
+        }
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<weft function {}>", self.name)
+    }
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<Component>()?;
+    m.add_class::<Instance>()?;
+    m.add_class::<HostFunc>()?;
+    m.add_class::<Func>()?;
+    m.add_function(wrap_pyfunction!(host_func, m)?)?;
+    m.add_function(wrap_pyfunction!(set_release_gil, m)?)?;
+    Ok(())
+}

@@ -1,0 +1,74 @@
+//! `weft._weft`: weft-runtime as a Python extension module, the native
+//! half of the `weft` package (`weft/__init__.py` adds the generic classes
+//! `ResultError`, `Ok`, `Err` and `Some` and re-exports this module).
+//!
+//! It implements the contract `codegen-python/runtime-api/weft.pyi`
+//! (rules in `codegen-python/RUNTIME_API.md`): type descriptors
+//! ([`desc`]), checked against a component's function types and compiled
+//! into conversion plans ([`plan`]), which move Python objects straight
+//! into and out of linear memory through the runtime's raw API
+//! ([`convert`]); components, instances, exported functions and host
+//! functions ([`instance`]); resources ([`resource`]).
+
+// PyO3's generated code and the few FFI calls that make objects without
+// `__init__` need `unsafe`; every other use is an error.
+#![deny(unsafe_code)]
+
+mod convert;
+mod desc;
+mod errors;
+mod instance;
+mod plan;
+mod resource;
+
+use std::sync::OnceLock;
+
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::PyType;
+use weft_runtime::Engine;
+
+/// The one engine every component and instance of the process uses.
+pub(crate) fn engine() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(Engine::default)
+}
+
+/// The Python classes `weft/__init__.py` defines and hands over on import:
+/// `Ok`, `Err`, `Some`.
+pub(crate) struct PyClasses {
+    pub ok: Py<PyType>,
+    pub err: Py<PyType>,
+    pub some: Py<PyType>,
+}
+
+pub(crate) static CLASSES: PyOnceLock<PyClasses> = PyOnceLock::new();
+
+/// The classes registered by `_init`.
+pub(crate) fn classes(py: Python<'_>) -> PyResult<&PyClasses> {
+    CLASSES
+        .get(py)
+        .ok_or_else(|| errors::Error::new_err("weft._weft used before weft was imported"))
+}
+
+/// Registers the pure-Python classes the conversions make (called once by
+/// `weft/__init__.py`).
+#[pyfunction]
+#[pyo3(name = "_init")]
+fn init(py: Python<'_>, ok: Py<PyType>, err: Py<PyType>, some: Py<PyType>) -> PyResult<()> {
+    let _ = CLASSES.set(py, PyClasses { ok, err, some });
+    Ok(())
+}
+
+#[pymodule]
+fn _weft(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    m.add("API_VERSION", 1)?;
+    m.add("Error", py.get_type::<errors::Error>())?;
+    m.add("Trap", py.get_type::<errors::Trap>())?;
+    m.add_function(wrap_pyfunction!(init, m)?)?;
+    desc::register(m)?;
+    resource::register(m)?;
+    instance::register(m)?;
+    Ok(())
+}
