@@ -115,6 +115,22 @@ fn define_tallies(
         _ => Err(host_trap("[static]tally.merge")),
     });
     let tallies = state.clone();
+    things.func_new("describe-all", move |_, args| {
+        let [Val::List(items)] = args else {
+            return Err(host_trap("describe-all"));
+        };
+        let state = tallies.lock().unwrap();
+        let mut out = Vec::new();
+        for item in items {
+            let Val::Borrow(t) = item else {
+                return Err(host_trap("describe-all"));
+            };
+            let (label, value) = &state.live[&t.rep()];
+            out.push(Val::String(format!("{label} = {value}")));
+        }
+        Ok(vec![Val::List(out)])
+    });
+    let tallies = state.clone();
     things.func_new("describe", move |_, args| match args {
         [Val::Borrow(t)] => {
             let state = tallies.lock().unwrap();
@@ -364,7 +380,10 @@ fn component_validates_and_describes_the_world() {
     assert!(exports.contains(&COUNTERS), "{exports:?}");
     let mut imports: Vec<&str> = component.imports().collect();
     imports.sort();
-    assert_eq!(imports, ["now", "stats", "tally", HOST, TALLIES]);
+    assert_eq!(
+        imports,
+        ["held", "noted", "now", "stats", "tally", HOST, TALLIES]
+    );
 }
 
 /// Built for `wasm32-wasip2`, the crate is a component straight from
@@ -391,7 +410,10 @@ fn wasip2_build_is_a_component() {
         .filter(|i| !i.starts_with("wasi:"))
         .collect();
     others.sort();
-    assert_eq!(others, ["now", "stats", "tally", HOST, TALLIES]);
+    assert_eq!(
+        others,
+        ["held", "noted", "now", "stats", "tally", HOST, TALLIES]
+    );
 }
 
 #[test]
@@ -690,4 +712,224 @@ fn many_calls_free_what_they_allocate() {
             other => panic!("{other:?}"),
         }
     }
+}
+
+fn record(fields: &[(&str, Val)]) -> Val {
+    Val::Record(
+        fields
+            .iter()
+            .map(|(name, v)| (name.to_string(), v.clone()))
+            .collect(),
+    )
+}
+
+/// The fields of a record, by name.
+fn fields(v: Val) -> HashMap<String, Val> {
+    match v {
+        Val::Record(fields) => fields.into_iter().collect(),
+        other => panic!("not a record: {other:?}"),
+    }
+}
+
+fn ok(v: Val) -> Val {
+    match v {
+        Val::Result(Ok(Some(v))) => *v,
+        other => panic!("not ok: {other:?}"),
+    }
+}
+
+impl Basics {
+    fn get(&mut self, counter: Resource) -> Val {
+        self.counter("[method]counter.get", &[Val::Borrow(counter)])
+    }
+}
+
+/// Owned handles of the guest's resource inside the types its functions
+/// return (a record, a list alias, an option, a result, a variant, and
+/// records in results in a list), and inside the types they take, which
+/// the guest takes the values out of (each taken counter is destroyed
+/// when the guest is done with it).
+#[test]
+fn owned_exported_handles_inside_types() {
+    let mut b = Basics::new();
+    let notes = strings(&["a", "b"]);
+    let tagged = b.counter("make-tagged", &[string("t"), Val::U32(5), notes.clone()]);
+    let mut parts = fields(tagged.clone());
+    let counter = own(parts.remove("counter").expect("a `counter` field"));
+    assert_eq!(parts.remove("notes"), Some(notes.clone()));
+    assert_eq!(b.live(), 1);
+    assert_eq!(b.get(counter), Val::U32(5));
+    assert_eq!(
+        b.counter("[method]counter.label", &[Val::Borrow(counter)]),
+        string("t")
+    );
+    assert_eq!(
+        b.counter("open", &[tagged]),
+        Val::Tuple(vec![Val::U32(5), notes])
+    );
+    assert_eq!(b.live(), 0, "`open` took the counter");
+
+    // A list (through the alias `counter-list`), taken back whole.
+    let many = match b.counter(
+        "make-many",
+        &[Val::List(vec![Val::U32(1), Val::U32(2), Val::U32(3)])],
+    ) {
+        Val::List(items) => items,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(many.len(), 3);
+    assert_eq!(b.live(), 3);
+    let handles: Vec<Resource> = many.iter().cloned().map(own).collect();
+    assert_eq!(b.get(handles[2]), Val::U32(3));
+    assert_eq!(b.counter("total", &[Val::List(many)]), Val::U32(6));
+    assert_eq!(b.live(), 0);
+    assert_eq!(b.counter("total", &[Val::List(vec![])]), Val::U32(0));
+
+    // Options and results.
+    let maybe = match b.counter("maybe-make", &[some(Val::U32(7))]) {
+        Val::Option(Some(v)) => own(*v),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(b.get(maybe), Val::U32(7));
+    assert_eq!(
+        b.counter("maybe-make", &[Val::Option(None)]),
+        Val::Option(None)
+    );
+    let tried = own(ok(b.counter("try-make", &[Val::S64(9)])));
+    assert_eq!(b.get(tried), Val::U32(9));
+    assert_eq!(b.live(), 2);
+    let refused = format!("-1: {}", u32::try_from(-1i64).unwrap_err());
+    assert_eq!(
+        b.counter("try-make", &[Val::S64(-1)]),
+        Val::Result(Err(Some(Box::new(string(&refused)))))
+    );
+    maybe.drop(&mut b.store).expect("drops");
+    tried.drop(&mut b.store).expect("drops");
+    assert_eq!(b.live(), 0);
+
+    // A variant's payload, out and back in.
+    let made = b.counter("attempt", &[Val::S64(3)]);
+    let Val::Variant(case, Some(payload)) = &made else {
+        panic!("{made:?}");
+    };
+    assert_eq!(case, "made");
+    assert_eq!(b.get(own((**payload).clone())), Val::U32(3));
+    assert_eq!(b.live(), 1);
+    assert_eq!(b.counter("settle", &[made]), string("tried=3"));
+    assert_eq!(b.live(), 0, "`settle` took the counter");
+    let no = b.counter("attempt", &[Val::S64(-2)]);
+    let message = format!("-2: {}", u32::try_from(-2i64).unwrap_err());
+    assert_eq!(no, case_of("refused", string(&message)));
+    assert_eq!(b.counter("settle", &[no]), string(&message));
+
+    // Records inside results inside a list.
+    let batch = match b.counter(
+        "batch",
+        &[Val::List(vec![Val::S64(4), Val::S64(-4), Val::S64(6)])],
+    ) {
+        Val::List(items) => items,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(batch.len(), 3);
+    assert_eq!(b.live(), 2);
+    assert!(
+        matches!(&batch[1], Val::Result(Err(Some(_)))),
+        "{:?}",
+        batch[1]
+    );
+    let first = ok(batch[0].clone());
+    assert_eq!(fields(first.clone())["notes"], strings(&["from 4"]));
+    assert_eq!(
+        b.counter("open", &[first]),
+        Val::Tuple(vec![Val::U32(4), strings(&["from 4"])])
+    );
+    // A method taking a record: the counter inside is absorbed.
+    let keeper = own(b.counter("[constructor]counter", &[string("k"), Val::U32(1)]));
+    let absorbed = ok(batch[2].clone());
+    assert!(b
+        .counters("[method]counter.absorb", &[Val::Borrow(keeper), absorbed])
+        .is_empty());
+    assert_eq!(b.get(keeper), Val::U32(7));
+    assert_eq!(b.live(), 1, "only the keeper is left");
+    keeper.drop(&mut b.store).expect("drops");
+    assert_eq!(b.live(), 0);
+}
+
+fn case_of(name: &str, payload: impl Into<Option<Val>>) -> Val {
+    case(name, payload.into())
+}
+
+/// Borrows of the guest's resource inside a parameter's record, a list
+/// of tuples and an option: the guest reads the lent counters, which
+/// stay the host's.
+#[test]
+fn borrowed_exported_handles_inside_parameters() {
+    let mut b = Basics::new();
+    let heavy = own(b.counter("[constructor]counter", &[string("h"), Val::U32(2)]));
+    let light = own(b.counter("[constructor]counter", &[string("l"), Val::U32(3)]));
+    let weighing = record(&[
+        ("heavy", Val::Borrow(heavy)),
+        ("light", Val::Borrow(light)),
+        ("factor", Val::U32(10)),
+    ]);
+    assert_eq!(b.counter("weigh", &[weighing]), Val::U32(23));
+    let items = Val::List(vec![
+        Val::Tuple(vec![Val::Borrow(heavy), Val::U32(2)]),
+        Val::Tuple(vec![Val::Borrow(light), Val::U32(5)]),
+        Val::Tuple(vec![Val::Borrow(heavy), Val::U32(100)]),
+    ]);
+    assert_eq!(b.counter("weigh-all", &[items]), Val::U32(4 + 15 + 200));
+    assert_eq!(b.counter("weigh-all", &[Val::List(vec![])]), Val::U32(0));
+    assert_eq!(
+        b.counter("peek", &[some(Val::Borrow(light))]),
+        some(Val::U32(3))
+    );
+    assert_eq!(b.counter("peek", &[Val::Option(None)]), Val::Option(None));
+    assert_eq!(b.live(), 2, "lending is not giving");
+    assert_eq!(b.get(heavy), Val::U32(2));
+    heavy.drop(&mut b.store).expect("drops");
+    light.drop(&mut b.store).expect("drops");
+    assert_eq!(b.live(), 0);
+}
+
+/// The host's resource inside a record both ways, and lent handles
+/// passed on to the host inside a list.
+#[test]
+fn imported_handles_inside_types() {
+    let mut b = Basics::new();
+    let rep = b.tallies.lock().unwrap().create("t".into(), 1);
+    let tally = Resource::new(b.tally, rep);
+    let noted = b.call1("note-tally", &[Val::Own(tally), string("hi")]);
+    let mut parts = fields(noted.clone());
+    assert_eq!(
+        own(parts.remove("tally").expect("a `tally` field")).rep(),
+        rep
+    );
+    assert_eq!(parts.remove("note"), Some(string("hi")));
+    // Bumped by 10 and the note's length.
+    let back = own(b.call1("unnote-tally", &[noted, Val::S64(10)]));
+    assert_eq!(back.rep(), rep);
+    assert_eq!(b.tallies.lock().unwrap().live[&rep].1, 13);
+
+    let held = b.call1("hold", &[some(Val::Own(back))]);
+    let Val::Variant(case, Some(payload)) = held else {
+        panic!("{held:?}");
+    };
+    assert_eq!(case, "one");
+    let back = own(*payload);
+    assert_eq!(back.rep(), rep);
+    assert_eq!(
+        b.call1("hold", &[Val::Option(None)]),
+        case_of("nothing", None)
+    );
+
+    let other = b.tallies.lock().unwrap().create("o".into(), 5);
+    let other = Resource::new(b.tally, other);
+    assert_eq!(
+        b.call1("describe-both", &[Val::Borrow(back), Val::Borrow(other)]),
+        string("t = 13; o = 5")
+    );
+    assert!(b.tallies.lock().unwrap().dropped.is_empty());
+    back.drop(&mut b.store).expect("drops");
+    assert_eq!(b.tallies.lock().unwrap().dropped, [rep]);
 }

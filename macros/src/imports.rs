@@ -60,17 +60,32 @@ pub fn function(
             }
         })
         .collect();
+    // A borrow (or a type holding one) is lent for the call.
+    let lifetime = quote!('_);
     let types = func
         .params
         .iter()
-        .map(|p| paths.rust_type(resolve, &p.ty))
+        .map(|p| paths.rust_type(resolve, &p.ty, &lifetime))
         .collect::<Result<Vec<_>, _>>()?;
     let result = func
         .result
         .as_ref()
-        .map(|ty| paths.rust_type(resolve, ty))
+        .map(|ty| paths.rust_type(resolve, ty, &lifetime))
         .transpose()?;
-    let docs = func.docs.contents.iter().flat_map(|d| d.lines());
+    let docs: Vec<String> = match func.docs.contents.as_deref() {
+        Some(text) if !text.trim().is_empty() => text.lines().map(str::to_string).collect(),
+        _ => vec![match func.kind {
+            FunctionKind::Constructor(_) => format!(
+                " Calls the imported WIT constructor of `{}`.",
+                func.name.trim_start_matches("[constructor]")
+            ),
+            FunctionKind::Method(_) | FunctionKind::Static(_) => format!(
+                " Calls the imported WIT function `{}`.",
+                &func.name[func.name.find(']').map_or(0, |i| i + 1)..]
+            ),
+            _ => format!(" Calls the imported WIT function `{}`.", func.name),
+        }],
+    };
     let field = &func.name;
 
     let core_params: Vec<Ident> = (0..signature.params.len())

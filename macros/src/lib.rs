@@ -44,7 +44,13 @@ use proc_macro::TokenStream;
 ///   the crate root for the world's own types and in a module named after
 ///   each interface inside the module `wit` (`wit::shapes::Point` for
 ///   `interface shapes`), each with
-///   the `weft::rt` traits that move it across the boundary;
+///   the `weft::rt` traits that move it across the boundary, and
+///   documented (the WIT's documentation, or a line naming the WIT item);
+/// - for each exported resource, an alias (`wit::graph::Schema`) that
+///   `#[export]` on the crate's `impl Schema` makes the crate's type, so
+///   that records, variants, lists, ... holding the resource hold that
+///   type; a `borrow<schema>` inside a type is `&'a Schema`, and a type
+///   holding one has the lifetime `'a`;
 /// - a Rust function for each imported function (the world's own at the
 ///   crate root, an interface's in its module), taking owned values;
 ///   outside wasm32 it panics, there being no host to call;
@@ -78,7 +84,10 @@ pub fn world(input: TokenStream) -> TokenStream {
 /// exported interfaces have one): `pub fn new` is its constructor,
 /// `pub fn`s taking `&self` its methods, other `pub fn`s its static
 /// functions. `Counter` stands for `own<counter>` and `&Counter` for a
-/// `borrow<counter>` parameter.
+/// `borrow<counter>` parameter, inside other types too (`Vec<Counter>`,
+/// `Option<&Counter>`, a generated record holding either); a function
+/// taking borrows inside a parameter's type may not keep them past the
+/// call.
 ///
 /// The generated glue is the core function wit-component expects
 /// (`name` or `ns:pkg/iface#name`) and, when the result is returned

@@ -7,7 +7,16 @@
 //! name free for the crate's module of `#[export]`ed functions.
 //! Generated code names them by absolute path from the crate root, which
 //! is why `world!` must be invoked there.
+//!
+//! An exported resource is the crate's own type, which `world!` cannot
+//! name: it generates a marker type per exported resource
+//! (`wit::<iface>::__resources::<resource>`) and an alias
+//! `wit::<iface>::<Resource>` = `<marker as weft::rt::resource::Exported>::Rust`,
+//! which `#[export]` on the type's `impl` block makes the crate's type.
+//! A `borrow<r>` is `&'a R`; a named type holding one (directly or
+//! through other types) takes the lifetime `'a`.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use proc_macro2::{Ident, Span, TokenStream};
@@ -25,6 +34,36 @@ pub struct TypePaths {
     /// The imported interfaces, by the name the component gives them
     /// (`ns:pkg/iface@1.0.0`).
     imported: HashMap<InterfaceId, String>,
+    /// The handles each named type holds, once worked out.
+    handles: RefCell<HashMap<TypeId, Handles>>,
+}
+
+/// The resource handles a type holds, directly or inside its parts.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Debug)]
+pub struct Handles {
+    /// Any handle, `own` or `borrow`, of any resource.
+    pub any: bool,
+    /// A `borrow` of an imported resource: the type can be lowered (an
+    /// import's parameter) but not lifted.
+    pub imported_borrow: bool,
+    /// A `borrow` of an exported resource: the type can be lifted (an
+    /// export's parameter) but not lowered.
+    pub exported_borrow: bool,
+}
+
+impl Handles {
+    /// Whether the type holds a `borrow`, and so takes a lifetime.
+    pub fn borrow(self) -> bool {
+        self.imported_borrow || self.exported_borrow
+    }
+
+    fn or(self, other: Handles) -> Handles {
+        Handles {
+            any: self.any || other.any,
+            imported_borrow: self.imported_borrow || other.imported_borrow,
+            exported_borrow: self.exported_borrow || other.exported_borrow,
+        }
+    }
 }
 
 impl TypePaths {
@@ -62,7 +101,11 @@ impl TypePaths {
             }
             modules.insert(*id, ident(&module));
         }
-        Ok(TypePaths { modules, imported })
+        Ok(TypePaths {
+            modules,
+            imported,
+            handles: RefCell::default(),
+        })
     }
 
     /// The name of the imported interface `id`, which is also its core
@@ -85,7 +128,7 @@ impl TypePaths {
         self.modules.get(&id)
     }
 
-    /// The absolute path of the named type `id`.
+    /// The absolute path of the named type `id`, without its lifetime.
     pub fn path(&self, resolve: &Resolve, id: TypeId) -> TokenStream {
         let def = &resolve.types[id];
         let name = ident(&names::type_name(
@@ -100,8 +143,91 @@ impl TypePaths {
         }
     }
 
-    /// The Rust type standing for the WIT type `ty`.
-    pub fn rust_type(&self, resolve: &Resolve, ty: &Type) -> Result<TokenStream, String> {
+    /// Whether the resource type `id` (or an alias of one) is exported:
+    /// defined by an interface the world does not import.
+    pub fn is_exported_resource(&self, resolve: &Resolve, id: TypeId) -> bool {
+        let def = &resolve.types[resource_def(resolve, id)];
+        match (&def.kind, def.owner) {
+            (TypeDefKind::Resource, TypeOwner::Interface(iface)) => self.imported(iface).is_none(),
+            _ => false,
+        }
+    }
+
+    /// The marker type of the exported resource `id`, for which
+    /// `#[export]` implements `weft::rt::resource::Exported`.
+    pub fn marker(&self, resolve: &Resolve, id: TypeId) -> TokenStream {
+        let def = &resolve.types[resource_def(resolve, id)];
+        let name = ident(&names::module_name(def.name.as_deref().unwrap_or_default()));
+        match def.owner {
+            TypeOwner::Interface(iface) => match self.modules.get(&iface) {
+                Some(module) => quote!(crate::wit::#module::__resources::#name),
+                None => quote!(crate::__resources::#name),
+            },
+            _ => quote!(crate::__resources::#name),
+        }
+    }
+
+    /// The handles the WIT type `ty` holds.
+    pub fn handles(&self, resolve: &Resolve, ty: &Type) -> Handles {
+        match ty {
+            Type::Id(id) => self.handles_of(resolve, *id),
+            _ => Handles::default(),
+        }
+    }
+
+    fn handles_of(&self, resolve: &Resolve, id: TypeId) -> Handles {
+        if let Some(known) = self.handles.borrow().get(&id) {
+            return *known;
+        }
+        let of = |ty: &Type| self.handles(resolve, ty);
+        let of_maybe = |ty: &Option<Type>| ty.as_ref().map(of).unwrap_or_default();
+        let handles = match &resolve.types[id].kind {
+            TypeDefKind::Handle(Handle::Own(_)) => Handles {
+                any: true,
+                ..Handles::default()
+            },
+            TypeDefKind::Handle(Handle::Borrow(r)) => {
+                let exported = self.is_exported_resource(resolve, *r);
+                Handles {
+                    any: true,
+                    imported_borrow: !exported,
+                    exported_borrow: exported,
+                }
+            }
+            TypeDefKind::Record(r) => r
+                .fields
+                .iter()
+                .fold(Handles::default(), |h, f| h.or(of(&f.ty))),
+            TypeDefKind::Variant(v) => v
+                .cases
+                .iter()
+                .fold(Handles::default(), |h, c| h.or(of_maybe(&c.ty))),
+            TypeDefKind::Tuple(t) => t.types.iter().fold(Handles::default(), |h, t| h.or(of(t))),
+            TypeDefKind::Type(t) | TypeDefKind::List(t) | TypeDefKind::Option(t) => of(t),
+            TypeDefKind::Result(r) => of_maybe(&r.ok).or(of_maybe(&r.err)),
+            _ => Handles::default(),
+        };
+        self.handles.borrow_mut().insert(id, handles);
+        handles
+    }
+
+    /// The generic parameters of the named type `id`: `<'a>` if it holds
+    /// a borrow, else nothing.
+    pub fn generics(&self, resolve: &Resolve, id: TypeId) -> TokenStream {
+        match self.handles_of(resolve, id).borrow() {
+            true => quote!(<'a>),
+            false => quote!(),
+        }
+    }
+
+    /// The Rust type standing for the WIT type `ty`, `lifetime` (`'a`,
+    /// `'_`, `'static`) being the lifetime of the borrows in it.
+    pub fn rust_type(
+        &self,
+        resolve: &Resolve,
+        ty: &Type,
+        lifetime: &TokenStream,
+    ) -> Result<TokenStream, String> {
         Ok(match ty {
             Type::Bool => quote!(bool),
             Type::U8 => quote!(u8),
@@ -120,31 +246,38 @@ impl TypePaths {
             Type::Id(id) => {
                 let def = &resolve.types[*id];
                 if def.name.is_some() {
-                    return Ok(self.path(resolve, *id));
+                    let path = self.path(resolve, *id);
+                    return Ok(match self.handles_of(resolve, *id).borrow() {
+                        true => quote!(#path<#lifetime>),
+                        false => path,
+                    });
                 }
-                self.anonymous(resolve, &def.kind)?
+                self.anonymous(resolve, &def.kind, lifetime)?
             }
         })
     }
 
     /// The Rust type of an unnamed type definition (or of what a named
     /// alias stands for).
-    pub fn anonymous(&self, resolve: &Resolve, kind: &TypeDefKind) -> Result<TokenStream, String> {
-        let of = |ty: &Type| self.rust_type(resolve, ty);
+    pub fn anonymous(
+        &self,
+        resolve: &Resolve,
+        kind: &TypeDefKind,
+        lifetime: &TokenStream,
+    ) -> Result<TokenStream, String> {
+        let of = |ty: &Type| self.rust_type(resolve, ty, lifetime);
         let of_maybe = |ty: &Option<Type>| match ty {
             Some(ty) => of(ty),
             None => Ok(quote!(())),
         };
-        let resource = |r: &TypeId| match self.imported_resource(resolve, *r) {
-            Some(_) => Ok(self.path(resolve, *r)),
-            None => Err(unsupported("handles of exported resources inside")),
-        };
         Ok(match kind {
             TypeDefKind::Type(inner) => of(inner)?,
-            TypeDefKind::Handle(Handle::Own(r)) => resource(r)?,
+            // An imported resource's handle type, or the alias of an
+            // exported resource's Rust type.
+            TypeDefKind::Handle(Handle::Own(r)) => self.path(resolve, *r),
             TypeDefKind::Handle(Handle::Borrow(r)) => {
-                let path = resource(r)?;
-                quote!(&#path)
+                let path = self.path(resolve, *r);
+                quote!(&#lifetime #path)
             }
             TypeDefKind::List(t) => {
                 let t = of(t)?;

@@ -70,17 +70,30 @@ fn bindings(loaded: &Loaded) -> Result<TokenStream, String> {
                 let Some(module) = paths.module(*id) else {
                     continue;
                 };
-                // An exported resource is the crate's own type, made one by
-                // `#[export]` on its `impl` block.
-                let exported_resource = |ty: &&TypeId| {
-                    !imported && matches!(resolve.types[**ty].kind, TypeDefKind::Resource)
-                };
                 let mut items = interface
                     .types
                     .values()
-                    .filter(|ty| !exported_resource(ty))
                     .map(|ty| typedefs::define(&cx, *ty))
                     .collect::<Result<Vec<_>, _>>()?;
+                // An exported resource is the crate's own type, made one by
+                // `#[export]` on its `impl` block through its marker.
+                let markers: Vec<TokenStream> = interface
+                    .types
+                    .iter()
+                    .filter(|(_, ty)| {
+                        !imported && matches!(resolve.types[**ty].kind, TypeDefKind::Resource)
+                    })
+                    .map(|(name, _)| typedefs::marker(name))
+                    .collect();
+                if !markers.is_empty() {
+                    items.push(quote! {
+                        /// Marker types of the interface's exported resources.
+                        #[doc(hidden)]
+                        pub mod __resources {
+                            #(#markers)*
+                        }
+                    });
+                }
                 if imported {
                     let core_module = resolve.name_world_key(key);
                     for func in interface.functions.values() {

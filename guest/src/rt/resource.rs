@@ -9,6 +9,14 @@
 //! destructor export on the now empty box. A borrow arrives as the rep
 //! itself. `#[weft::export]` on the type's `impl` block implements
 //! [`Resource`] (and the value traits) for it.
+//!
+//! Generated types name an exported resource without knowing its Rust
+//! type: `world!` generates a marker type for each exported resource and
+//! an alias through [`Exported`] (`wit::<interface>::Counter`), and
+//! `#[weft::export]` on the `impl` block implements [`Exported`] for the
+//! marker, so that the alias is the crate's own type. A record holding a
+//! `counter` holds the crate's `Counter` itself; a `borrow<counter>`
+//! inside a parameter's type is a `&Counter` for the call.
 
 use alloc::boxed::Box;
 use core::marker::PhantomData;
@@ -33,6 +41,23 @@ pub unsafe trait Resource: Sized + 'static {
     fn rep(handle: u32) -> u32;
     /// Drops the owned handle `handle` (running the destructor export).
     fn drop_handle(handle: u32);
+}
+
+/// The Rust type implementing an exported WIT resource, found from the
+/// marker type that `world!` generates for the resource (in the hidden
+/// module `wit::<interface>::__resources`, named after the resource).
+/// `#[weft::export]` on the type's `impl` block implements it; the alias
+/// `wit::<interface>::Counter` that generated types use is
+/// `<marker as Exported>::Rust`.
+#[diagnostic::on_unimplemented(
+    message = "the exported WIT resource `{Self}` has no Rust type",
+    label = "a generated type holds the resource `{Self}`",
+    note = "mark the `impl` block of the Rust type implementing the resource with \
+            `#[weft::export]` (the type is named after the resource: `Counter` for `counter`)"
+)]
+pub trait Exported {
+    /// The Rust type implementing the resource.
+    type Rust: Resource;
 }
 
 /// Moves `value` behind a new owned handle.
@@ -67,6 +92,44 @@ pub unsafe fn destroy<T: Resource>(rep: u32) {
     drop(unsafe { Box::from_raw(pointer(rep).cast::<Option<T>>()) });
 }
 
+/// The value behind the rep of a borrowed handle.
+///
+/// # Safety
+///
+/// `rep` is the rep of a handle made by [`into_handle`] for `T` (the
+/// host lends only handles the guest made, and passes their rep), and the
+/// reference is used only during the call that lent it, while the value
+/// is alive.
+pub unsafe fn borrow<'a, T: Resource>(rep: u32) -> &'a T {
+    // SAFETY: guaranteed by the caller.
+    match unsafe { &*pointer(rep).cast::<Option<T>>() } {
+        Some(value) => value,
+        None => super::invalid("borrow of a moved resource", rep),
+    }
+}
+
+/// A `borrow<r>` of an exported resource inside an argument's type (a
+/// record, tuple, option, list, ...): the value behind the rep, for the
+/// call. The export glue hands such arguments to the function through a
+/// helper generic over their lifetime, so the function cannot keep them.
+impl<T: Resource> ComponentType for &T {
+    const SIZE: usize = 4;
+    const ALIGN: usize = 4;
+    const FLAT: usize = 1;
+}
+
+impl<T: Resource> Lift for &T {
+    unsafe fn lift_flat(src: &mut FlatReader<'_>) -> Self {
+        // SAFETY: the caller lifts a borrow the host lent for the call.
+        unsafe { borrow(src.take() as u32) }
+    }
+    unsafe fn load(ptr: *const u8) -> Self {
+        // SAFETY: the caller guarantees four readable bytes, a borrow the
+        // host lent for the call.
+        unsafe { borrow(u32::from_le(read::<u32>(ptr))) }
+    }
+}
+
 /// A borrowed resource argument: the value behind a rep, for the call.
 pub struct Borrowed<T> {
     rep: *const Option<T>,
@@ -78,11 +141,9 @@ impl<T: Resource> Deref for Borrowed<T> {
 
     fn deref(&self) -> &T {
         // SAFETY: the rep came from `into_handle` (the host lends only
-        // handles the guest made) and the value lives for the call.
-        match unsafe { &*self.rep } {
-            Some(value) => value,
-            None => super::invalid("borrow of a moved resource", address(self.rep.cast())),
-        }
+        // handles the guest made) and the value lives for the call, which
+        // `Borrowed` (made by the glue only) does not outlive.
+        unsafe { borrow(address(self.rep.cast())) }
     }
 }
 

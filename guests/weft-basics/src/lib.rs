@@ -2,6 +2,11 @@
 //! once in Rust and checked against `wit/basics.wit` at compile time.
 //! `guest/tests/basics_component.rs` builds it for `wasm32-unknown-unknown`,
 //! componentizes it and runs it on weft's runtime.
+//!
+//! It denies `missing_docs`: the items `world!` generates are documented
+//! (the WIT's documentation, or a line naming the WIT item).
+
+#![deny(missing_docs)]
 
 weft::world!();
 
@@ -169,6 +174,27 @@ fn describe_tally(t: &Tally) -> String {
     format!("{} ({})", describe(t), t.label())
 }
 
+#[weft::export]
+fn note_tally(t: Tally, note: String) -> Noted {
+    Noted { tally: t, note }
+}
+
+#[weft::export]
+fn unnote_tally(n: Noted, by: i64) -> Tally {
+    n.tally.add(by + n.note.len() as i64);
+    n.tally
+}
+
+#[weft::export]
+fn hold(t: Option<Tally>) -> Held {
+    t.map_or(Held::Nothing, Held::One)
+}
+
+#[weft::export]
+fn describe_both(a: &Tally, b: &Tally) -> String {
+    wit::tallies::describe_all(vec![a, b]).join("; ")
+}
+
 /// The `shapes` interface.
 #[weft::export]
 mod shapes {
@@ -232,6 +258,7 @@ impl Drop for Counter {
 
 #[weft::export]
 impl Counter {
+    /// A counter at `start`.
     pub fn new(label: String, start: u32) -> Self {
         LIVE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Counter {
@@ -240,26 +267,36 @@ impl Counter {
         }
     }
 
+    /// The value.
     pub fn get(&self) -> u32 {
         self.value.get()
     }
 
+    /// Adds `n`.
     pub fn add(&self, n: u32) {
         self.value.set(self.value.get() + n);
     }
 
+    /// The label.
     pub fn label(&self) -> String {
         self.label.clone()
     }
 
+    /// A new counter from both (`a` is destroyed).
     pub fn merge(a: Counter, b: &Counter) -> Counter {
         Counter::new(format!("{}+{}", a.label, b.label), a.get() + b.get())
+    }
+
+    /// Adds the value of the counter inside `t`, which is destroyed.
+    pub fn absorb(&self, t: wit::counters::Tagged) {
+        self.add(t.counter.get());
     }
 }
 
 #[weft::export(interface = "counters")]
 mod counters {
     use super::{Counter, LIVE};
+    use crate::wit::counters::{CounterList, Outcome, Tagged, Weighing};
 
     pub fn make(start: u32) -> Counter {
         Counter::new("made".to_string(), start)
@@ -271,5 +308,75 @@ mod counters {
 
     pub fn live() -> u32 {
         LIVE.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    pub fn make_tagged(label: String, start: u32, notes: Vec<String>) -> Tagged {
+        Tagged {
+            counter: Counter::new(label, start),
+            notes,
+        }
+    }
+
+    pub fn open(t: Tagged) -> (u32, Vec<String>) {
+        (t.counter.get(), t.notes)
+    }
+
+    pub fn make_many(starts: Vec<u32>) -> CounterList {
+        starts
+            .into_iter()
+            .map(|start| Counter::new(format!("#{start}"), start))
+            .collect()
+    }
+
+    pub fn total(counters: CounterList) -> u32 {
+        counters.iter().map(Counter::get).sum()
+    }
+
+    pub fn maybe_make(start: Option<u32>) -> Option<Counter> {
+        start.map(|start| Counter::new("maybe".into(), start))
+    }
+
+    pub fn try_make(start: i64) -> Result<Counter, String> {
+        u32::try_from(start)
+            .map(|start| Counter::new("tried".into(), start))
+            .map_err(|e| format!("{start}: {e}"))
+    }
+
+    pub fn attempt(start: i64) -> Outcome {
+        match try_make(start) {
+            Ok(counter) => Outcome::Made(counter),
+            Err(message) => Outcome::Refused(message),
+        }
+    }
+
+    pub fn settle(o: Outcome) -> String {
+        match o {
+            Outcome::Made(counter) => format!("{}={}", counter.label, counter.get()),
+            Outcome::Refused(message) => message,
+        }
+    }
+
+    pub fn weigh(w: Weighing<'_>) -> u32 {
+        w.heavy.get() * w.factor + w.light.get()
+    }
+
+    pub fn weigh_all(items: &[(&Counter, u32)]) -> u32 {
+        items.iter().map(|(counter, n)| counter.get() * n).sum()
+    }
+
+    pub fn peek(c: Option<&Counter>) -> Option<u32> {
+        c.map(Counter::get)
+    }
+
+    pub fn batch(starts: Vec<i64>) -> Vec<Result<Tagged, String>> {
+        starts
+            .into_iter()
+            .map(|start| {
+                try_make(start).map(|counter| Tagged {
+                    notes: vec![format!("from {start}")],
+                    counter,
+                })
+            })
+            .collect()
     }
 }

@@ -12,6 +12,15 @@
 //! Rust type that differs, naming what the WIT wants there and showing the
 //! WIT signature. The generated glue then asks the compiler to prove the
 //! rest (that the named types implement `Lift`/`Lower`).
+//!
+//! Inside a parameter's type (a record, tuple, option, list, ...), a
+//! `borrow<counter>` of an exported resource is `&Counter` (generated
+//! types holding one take a lifetime: `Pair<'_>`); the glue lifts the
+//! parameter as the generated Rust type of its WIT type and hands it to
+//! the function through a helper generic over the borrows' lifetime, so
+//! that a function wanting them for longer than the call (`'static`) does
+//! not compile. A borrow of an imported resource there is not supported
+//! yet (it would be a handle the guest must drop before returning).
 
 use quote::ToTokens;
 use syn::{FnArg, GenericArgument, PathArguments, ReceiverKind, ReturnType, Signature};
@@ -22,15 +31,19 @@ use weft_wit::wit_parser::{
 
 use super::lookup::Target;
 use crate::config::Loaded;
-use crate::rust_types::resource_def;
+use crate::rust_types::{resource_def, TypePaths};
 use weft_wit::text::{signature_text, type_text};
 
 /// How the glue passes one parameter to the Rust function.
 pub struct Param {
-    /// The type lifted from the host (owned).
+    /// The type lifted from the host (owned; borrows inside it for `'_`).
     pub lifted: syn::Type,
     /// How the lifted value is passed.
     pub pass: Pass,
+    /// For a type holding borrows: the lifted type with the borrows'
+    /// lifetime `'a`, a generic parameter of the helper that calls the
+    /// function.
+    pub generic: Option<syn::Type>,
 }
 
 /// How a lifted argument is passed to the Rust function.
@@ -75,7 +88,12 @@ pub fn check(
             "weft: async exports are not supported yet".into(),
         ));
     }
-    if !sig.generics.params.is_empty() {
+    if sig
+        .generics
+        .params
+        .iter()
+        .any(|p| !matches!(p, syn::GenericParam::Lifetime(_)))
+    {
         return Err(at(
             &sig.generics,
             "weft: an exported function cannot be generic".into(),
@@ -102,7 +120,12 @@ pub fn check(
             _ => None,
         })
         .collect();
-    let cx = Cx { resolve, imported };
+    let paths = TypePaths::new(loaded).map_err(|m| at(&sig.ident, m))?;
+    let cx = Cx {
+        resolve,
+        imported,
+        paths,
+    };
     let mut params = Vec::new();
     let is_method = matches!(target.func.kind, FunctionKind::Method(_));
     for (i, (input, wit)) in sig.inputs.iter().zip(wit_params).enumerate() {
@@ -119,6 +142,7 @@ pub fn check(
                 params.push(Param {
                     lifted: syn::parse_quote!(::weft::rt::resource::Borrowed<#self_ty>),
                     pass: Pass::Deref,
+                    generic: None,
                 });
                 continue;
             }
@@ -137,10 +161,13 @@ pub fn check(
             (FnArg::Typed(input), false, _) => input,
         };
         let param = cx.param(&input.ty, &wit.ty).map_err(|m| {
-            let message = format!(
-                "weft: expected `{}` here: the WIT type is `{}`, in parameter `{}`",
-                m.rust_expected, m.wit, wit.name
-            );
+            let message = match m.message {
+                Some(message) => format!("weft: {message}, in parameter `{}`", wit.name),
+                None => format!(
+                    "weft: expected `{}` here: the WIT type is `{}`, in parameter `{}`",
+                    m.rust_expected, m.wit, wit.name
+                ),
+            };
             at(m.rust, message)
         })?;
         params.push(param);
@@ -161,10 +188,13 @@ pub fn check(
         }
         (ReturnType::Type(_, ty), Some(wit)) => {
             cx.check(ty, wit).map_err(|m| {
-                let message = format!(
-                    "weft: expected `{}` here: the WIT type is `{}`, in the result",
-                    m.rust_expected, m.wit
-                );
+                let message = match m.message {
+                    Some(message) => format!("weft: {message}, in the result"),
+                    None => format!(
+                        "weft: expected `{}` here: the WIT type is `{}`, in the result",
+                        m.rust_expected, m.wit
+                    ),
+                };
                 at(m.rust, message)
             })?;
             Some((**ty).clone())
@@ -178,18 +208,58 @@ struct Mismatch<'r> {
     rust: &'r syn::Type,
     wit: String,
     rust_expected: String,
+    /// What is wrong, when it is not a different type.
+    message: Option<String>,
 }
 
 struct Cx<'a> {
     resolve: &'a Resolve,
     /// The interfaces the world imports.
     imported: Vec<InterfaceId>,
+    /// The generated types.
+    paths: TypePaths,
 }
 
 impl Cx<'_> {
     /// A parameter: the type itself, or a reference to it (`&str` for a
-    /// `String`, `&[T]` for a `Vec<T>`).
+    /// `String`, `&[T]` for a `Vec<T>`); a type holding borrows is lifted
+    /// as the generated type of its WIT type.
     fn param<'r>(&self, rust: &'r syn::Type, wit: &Type) -> Result<Param, Mismatch<'r>> {
+        let mut param = self.param_type(rust, wit)?;
+        let handles = self.paths.handles(self.resolve, wit);
+        if !handles.borrow() || self.borrowed(wit).is_some() {
+            return Ok(param);
+        }
+        if handles.imported_borrow {
+            return Err(Mismatch {
+                message: Some(format!(
+                    "a borrow of an imported resource inside a parameter's type (`{}`) is not \
+                     supported yet; take the handle itself (`borrow<r>` as the parameter)",
+                    type_text(self.resolve, wit)
+                )),
+                ..self.mismatch(rust, wit)
+            });
+        }
+        let of = |lifetime: proc_macro2::TokenStream| {
+            let tokens = self
+                .paths
+                .rust_type(self.resolve, wit, &lifetime)
+                .map_err(|m| Mismatch {
+                    message: Some(m),
+                    ..self.mismatch(rust, wit)
+                })?;
+            syn::parse2::<syn::Type>(tokens).map_err(|e| Mismatch {
+                message: Some(e.to_string()),
+                ..self.mismatch(rust, wit)
+            })
+        };
+        param.lifted = of(quote::quote!('_))?;
+        param.generic = Some(of(quote::quote!('a))?);
+        Ok(param)
+    }
+
+    /// [`Cx::param`] before the lifted type of borrows.
+    fn param_type<'r>(&self, rust: &'r syn::Type, wit: &Type) -> Result<Param, Mismatch<'r>> {
         let rust_ref = peel(rust);
         if let syn::Type::Reference(reference) = rust_ref {
             if reference.mutability.is_none() {
@@ -200,6 +270,7 @@ impl Cx<'_> {
                             true => Ok(Param {
                                 lifted: syn::parse_quote!(::weft::rt::alloc::String),
                                 pass: Pass::Ref,
+                                generic: None,
                             }),
                             false => Err(self.mismatch(rust, wit)),
                         };
@@ -219,6 +290,9 @@ impl Cx<'_> {
                             {
                                 return Err(self.mismatch(rust, wit));
                             }
+                            if names_static(rust) {
+                                return Err(self.outlives(rust, wit));
+                            }
                             // An imported resource's borrow is a handle the
                             // guest drops before returning (the lifted value
                             // does, when the glue ends); an exported one's is
@@ -227,10 +301,12 @@ impl Cx<'_> {
                                 true => Param {
                                     lifted: other.clone(),
                                     pass: Pass::Ref,
+                                    generic: None,
                                 },
                                 false => Param {
                                     lifted: syn::parse_quote!(::weft::rt::resource::Borrowed<#other>),
                                     pass: Pass::Deref,
+                                    generic: None,
                                 },
                             });
                         }
@@ -241,6 +317,7 @@ impl Cx<'_> {
                 return Ok(Param {
                     lifted,
                     pass: Pass::Ref,
+                    generic: None,
                 });
             }
         }
@@ -248,6 +325,7 @@ impl Cx<'_> {
         Ok(Param {
             lifted: rust.clone(),
             pass: Pass::Value,
+            generic: None,
         })
     }
 
@@ -299,12 +377,29 @@ impl Cx<'_> {
             rust,
             wit: type_text(self.resolve, wit),
             rust_expected: self.spelling(wit),
+            message: None,
+        }
+    }
+
+    /// A type holding borrows for `'static`.
+    fn outlives<'r>(&self, rust: &'r syn::Type, wit: &Type) -> Mismatch<'r> {
+        Mismatch {
+            message: Some(format!(
+                "a borrow lives for the call only: `{}` (the WIT type `{}`) cannot be \
+                 `'static`",
+                self.spelling(wit),
+                type_text(self.resolve, wit),
+            )),
+            ..self.mismatch(rust, wit)
         }
     }
 
     /// Checks `rust` against `wit`, down to the innermost difference.
     fn check<'r>(&self, rust: &'r syn::Type, wit: &Type) -> Result<(), Mismatch<'r>> {
         let rust = peel(rust);
+        if self.paths.handles(self.resolve, wit).borrow() && names_static(rust) {
+            return Err(self.outlives(rust, wit));
+        }
         let primitive = match wit {
             Type::Bool => Some("bool"),
             Type::U8 => Some("u8"),
@@ -356,6 +451,20 @@ impl Cx<'_> {
                     _ => Err(self.mismatch(rust, wit)),
                 }
             }
+            // Inside a parameter's type (WIT allows borrows nowhere else).
+            TypeDefKind::Handle(Handle::Borrow(r)) => {
+                let name = self.resolve.types[*r].name.as_deref().unwrap_or_default();
+                match rust {
+                    syn::Type::Reference(reference)
+                        if reference.mutability.is_none()
+                            && generic(&reference.elem, &names::type_name(name))
+                                .is_some_and(|args| args.is_empty()) =>
+                    {
+                        Ok(())
+                    }
+                    _ => Err(self.mismatch(rust, wit)),
+                }
+            }
             TypeDefKind::Tuple(t) => match rust {
                 syn::Type::Tuple(tuple) if tuple.elems.len() == t.types.len() => tuple
                     .elems
@@ -377,6 +486,7 @@ impl Cx<'_> {
                 rust,
                 wit: "_".into(),
                 rust_expected: "()".into(),
+                message: None,
             }),
         }
     }
@@ -392,7 +502,10 @@ impl Cx<'_> {
             Type::Id(id) => {
                 let def = &self.resolve.types[*id];
                 if let Some(name) = &def.name {
-                    return names::type_name(name);
+                    return match self.paths.handles(self.resolve, wit).borrow() {
+                        true => format!("{}<'_>", names::type_name(name)),
+                        false => names::type_name(name),
+                    };
                 }
                 let maybe = |t: &Option<Type>| {
                     t.as_ref()
@@ -439,11 +552,29 @@ fn peel(ty: &syn::Type) -> &syn::Type {
     }
 }
 
+/// Whether `ty` names the lifetime `'static`.
+fn names_static(ty: &syn::Type) -> bool {
+    fn walk(tokens: proc_macro2::TokenStream) -> bool {
+        let mut apostrophe = false;
+        for token in tokens {
+            match token {
+                proc_macro2::TokenTree::Punct(p) => apostrophe = p.as_char() == '\'',
+                proc_macro2::TokenTree::Ident(i) if apostrophe && i == "static" => return true,
+                proc_macro2::TokenTree::Group(g) if walk(g.stream()) => return true,
+                _ => apostrophe = false,
+            }
+        }
+        false
+    }
+    walk(ty.to_token_stream())
+}
+
 fn is_unit(ty: &syn::Type) -> bool {
     matches!(peel(ty), syn::Type::Tuple(t) if t.elems.is_empty())
 }
 
-/// If `ty` is a path whose last segment is `name`, its type arguments.
+/// If `ty` is a path whose last segment is `name`, its type arguments
+/// (lifetimes left out: `Pair<'_>` is `Pair`).
 fn generic<'r>(ty: &'r syn::Type, name: &str) -> Option<Vec<&'r syn::Type>> {
     let syn::Type::Path(path) = peel(ty) else {
         return None;
@@ -460,6 +591,7 @@ fn generic<'r>(ty: &'r syn::Type, name: &str) -> Option<Vec<&'r syn::Type>> {
         PathArguments::AngleBracketed(args) => args
             .args
             .iter()
+            .filter(|arg| !matches!(arg, GenericArgument::Lifetime(_)))
             .map(|arg| match arg {
                 GenericArgument::Type(ty) => Some(ty),
                 _ => None,

@@ -87,12 +87,36 @@ pub fn generate(
         }
     };
 
-    let call_args = checked.params.iter().zip(&args).map(|(p, a)| match p.pass {
-        Pass::Value => quote!(#a),
-        Pass::Ref => quote!(&#a),
-        Pass::Deref => quote!(&*#a),
-    });
-    let call = quote!(#callee(#(#call_args),*));
+    let call_args: Vec<TokenStream> = checked
+        .params
+        .iter()
+        .zip(&args)
+        .map(|(p, a)| match p.pass {
+            Pass::Value => quote!(#a),
+            Pass::Ref => quote!(&#a),
+            Pass::Deref => quote!(&*#a),
+        })
+        .collect();
+    let call = match checked.params.iter().any(|p| p.generic.is_some()) {
+        false => quote!(#callee(#(#call_args),*)),
+        // Borrows inside the arguments: the function is called through a
+        // helper generic over their lifetime, so it must take them for
+        // any lifetime, and cannot keep them past the call.
+        true => {
+            let types = checked
+                .params
+                .iter()
+                .map(|p| p.generic.as_ref().unwrap_or(&p.lifted));
+            let ret = checked.result.as_ref().map(|ty| quote!(-> #ty));
+            quote!({
+                #[inline(always)]
+                fn call<'a>(#(#args: #types),*) #ret {
+                    #callee(#(#call_args),*)
+                }
+                call(#(#args),*)
+            })
+        }
+    };
     let export_attr =
         quote!(#[cfg_attr(target_arch = "wasm32", unsafe(export_name = #export_name))]);
 

@@ -3,7 +3,7 @@
 
 use weft_wit::names::rust as names;
 use weft_wit::wit_parser::{
-    Function, FunctionKind, IndexMap, Resolve, TypeDefKind, WorldItem, WorldKey,
+    Function, FunctionKind, IndexMap, Resolve, TypeDefKind, TypeId, WorldItem, WorldKey,
 };
 
 use crate::config::Loaded;
@@ -64,6 +64,8 @@ pub fn find<'a>(
 pub struct ResourceTarget<'a> {
     /// The resource's WIT name.
     pub name: &'a str,
+    /// The resource type.
+    pub id: TypeId,
     /// The interface as the component names it (`ns:pkg/iface@1.0.0`).
     pub interface: String,
     /// The interface's functions, the resource's among them.
@@ -97,6 +99,7 @@ pub fn resource<'a>(
             if names::type_name(name) == rust_name {
                 return Ok(ResourceTarget {
                     name,
+                    id: *ty,
                     interface: full,
                     functions: &iface.functions,
                 });

@@ -5,6 +5,10 @@
 //! `weft::rt::resource::Resource` over the core imports
 //! `[export]<iface>` `[resource-new|rep|drop]<name>`, the value traits for
 //! owned handles, and the destructor export `<iface>#[dtor]<name>`.
+//! It also implements `weft::rt::resource::Exported` for the resource's
+//! marker type (which `world!` generated), so that generated types
+//! holding the resource hold this type (`weft::rt::resource` lifts a
+//! `&T`, a `borrow<name>` inside a parameter's type, for any `Resource`).
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -12,6 +16,7 @@ use syn::{FnArg, ImplItem, ItemImpl, LitStr, Visibility};
 
 use super::{check, glue, lookup};
 use crate::config::Loaded;
+use crate::rust_types::TypePaths;
 
 /// The impl block, its glue and the resource's support.
 pub fn expand(
@@ -48,7 +53,14 @@ pub fn expand(
     let resource = lookup::resource(loaded, interface_name.as_deref(), &type_ident.to_string())
         .map_err(|m| syn::Error::new_spanned(&type_ident, format!("weft: {m}")))?;
 
-    let mut generated = vec![support(&resource, self_ty, &type_ident.to_string())];
+    let paths = TypePaths::new(loaded).map_err(|m| syn::Error::new_spanned(&type_ident, m))?;
+    let marker = paths.marker(&loaded.wit.resolve, resource.id);
+    let mut generated = vec![support(
+        &resource,
+        self_ty,
+        &type_ident.to_string(),
+        &marker,
+    )];
     for impl_item in &item.items {
         let ImplItem::Fn(function) = impl_item else {
             continue;
@@ -93,6 +105,7 @@ fn support(
     resource: &lookup::ResourceTarget<'_>,
     self_ty: &syn::Type,
     type_name: &str,
+    marker: &TokenStream,
 ) -> TokenStream {
     let module = format!("[export]{}", resource.interface);
     let name = resource.name;
@@ -177,6 +190,11 @@ fn support(
                 let handle = ::weft::rt::resource::into_handle(self);
                 unsafe { ::weft::rt::memory::write(ptr, handle.to_le()) }
             }
+        }
+
+        // Generated types holding the resource name it through its marker.
+        impl ::weft::rt::resource::Exported for #marker {
+            type Rust = #self_ty;
         }
 
         #[doc(hidden)]

@@ -30,7 +30,10 @@ pub fn define(
         .iter()
         .map(|f| ident(&names::const_name(&f.name)))
         .collect();
-    let const_docs = flags.flags.iter().map(|f| docs(&f.docs));
+    let const_docs = flags
+        .flags
+        .iter()
+        .map(|f| docs(&f.docs, || format!("The WIT flag `{}`.", f.name)));
     let bits = (0..count as u32).map(Literal::u32_unsuffixed);
     let wit_names = flags.flags.iter().map(|f| f.name.as_str());
     let mask = Literal::u64_unsuffixed(if count == 64 {

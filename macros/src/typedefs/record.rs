@@ -6,7 +6,7 @@ use weft_wit::abi::Layout;
 use weft_wit::names::rust as names;
 use weft_wit::wit_parser::Record;
 
-use super::{docs, Cx};
+use super::{bounded_impls, docs, Cx, Shape};
 use crate::rust_types::ident;
 use crate::tokens::usize_lit;
 
@@ -15,6 +15,7 @@ pub fn define(
     cx: &Cx<'_>,
     type_docs: &TokenStream,
     name: &Ident,
+    shape: &Shape,
     layout: Layout,
     record: &Record,
 ) -> Result<TokenStream, String> {
@@ -28,7 +29,10 @@ pub fn define(
         .iter()
         .map(|f| cx.rust_type(&f.ty))
         .collect::<Result<Vec<_>, _>>()?;
-    let field_docs = record.fields.iter().map(|f| docs(&f.docs));
+    let field_docs = record
+        .fields
+        .iter()
+        .map(|f| docs(&f.docs, || format!("The WIT field `{}`.", f.name)));
     let offsets = cx
         .loaded
         .abi
@@ -37,42 +41,85 @@ pub fn define(
         .map(usize_lit);
     let offsets: Vec<_> = offsets.collect();
     let (size, align) = (usize_lit(layout.size), usize_lit(layout.align));
+    let generics = &shape.generics;
+    let names: Vec<String> = fields
+        .iter()
+        .map(|f| f.to_string().trim_start_matches("r#").to_string())
+        .collect();
+    let (derives, impls) = match shape.handles.any {
+        false => (
+            quote!(#[derive(::core::clone::Clone, ::core::fmt::Debug, ::core::cmp::PartialEq)]),
+            quote!(),
+        ),
+        true => {
+            let label = name.to_string();
+            let clone = quote!(#name { #(#fields: ::core::clone::Clone::clone(&self.#fields),)* });
+            let fmt = quote! {
+                f.debug_struct(#label)
+                    #(.field(#names, &self.#fields))*
+                    .finish()
+            };
+            let eq = quote!(#(self.#fields == other.#fields)&&*);
+            let parts: Vec<TokenStream> = record
+                .fields
+                .iter()
+                .zip(&types)
+                .filter(|(f, _)| cx.paths.handles(&cx.loaded.wit.resolve, &f.ty).any)
+                .map(|(_, ty)| ty.clone())
+                .collect();
+            (
+                quote!(),
+                bounded_impls(name, generics, &parts, clone, fmt, eq),
+            )
+        }
+    };
+    let lift = shape.lift().then(|| {
+        quote! {
+            impl #generics ::weft::rt::Lift for #name #generics {
+                unsafe fn lift_flat(src: &mut ::weft::rt::FlatReader<'_>) -> Self {
+                    // Fields are lifted in the order written: WIT order.
+                    unsafe { #name { #(#fields: <#types as ::weft::rt::Lift>::lift_flat(src),)* } }
+                }
+                unsafe fn load(ptr: *const u8) -> Self {
+                    unsafe { #name { #(#fields: <#types as ::weft::rt::Lift>::load(ptr.add(#offsets)),)* } }
+                }
+            }
+        }
+    });
+    let lower = shape.lower().then(|| {
+        quote! {
+            impl #generics ::weft::rt::Lower for #name #generics {
+                fn lower_flat(self, dst: &mut ::weft::rt::FlatWriter<'_>) {
+                    #(::weft::rt::Lower::lower_flat(self.#fields, dst);)*
+                }
+                unsafe fn store(self, ptr: *mut u8) {
+                    unsafe { #(::weft::rt::Lower::store(self.#fields, ptr.add(#offsets));)* }
+                }
+                unsafe fn post_return(ptr: *const u8) {
+                    unsafe { #(<#types as ::weft::rt::Lower>::post_return(ptr.add(#offsets));)* }
+                }
+                unsafe fn free_flat(src: &mut ::weft::rt::FlatReader<'_>) {
+                    unsafe { #(<#types as ::weft::rt::Lower>::free_flat(src);)* }
+                }
+            }
+        }
+    });
     Ok(quote! {
         #type_docs
-        #[derive(::core::clone::Clone, ::core::fmt::Debug, ::core::cmp::PartialEq)]
-        pub struct #name {
+        #derives
+        pub struct #name #generics {
             #(#field_docs pub #fields: #types,)*
         }
 
-        impl ::weft::rt::ComponentType for #name {
+        #impls
+
+        impl #generics ::weft::rt::ComponentType for #name #generics {
             const SIZE: usize = #size;
             const ALIGN: usize = #align;
             const FLAT: usize = 0 #(+ <#types as ::weft::rt::ComponentType>::FLAT)*;
         }
 
-        impl ::weft::rt::Lift for #name {
-            unsafe fn lift_flat(src: &mut ::weft::rt::FlatReader<'_>) -> Self {
-                // Fields are lifted in the order written: WIT order.
-                unsafe { #name { #(#fields: <#types as ::weft::rt::Lift>::lift_flat(src),)* } }
-            }
-            unsafe fn load(ptr: *const u8) -> Self {
-                unsafe { #name { #(#fields: <#types as ::weft::rt::Lift>::load(ptr.add(#offsets)),)* } }
-            }
-        }
-
-        impl ::weft::rt::Lower for #name {
-            fn lower_flat(self, dst: &mut ::weft::rt::FlatWriter<'_>) {
-                #(::weft::rt::Lower::lower_flat(self.#fields, dst);)*
-            }
-            unsafe fn store(self, ptr: *mut u8) {
-                unsafe { #(::weft::rt::Lower::store(self.#fields, ptr.add(#offsets));)* }
-            }
-            unsafe fn post_return(ptr: *const u8) {
-                unsafe { #(<#types as ::weft::rt::Lower>::post_return(ptr.add(#offsets));)* }
-            }
-            unsafe fn free_flat(src: &mut ::weft::rt::FlatReader<'_>) {
-                unsafe { #(<#types as ::weft::rt::Lower>::free_flat(src);)* }
-            }
-        }
+        #lift
+        #lower
     })
 }

@@ -3,9 +3,52 @@
 //! interface's module), passed by value for `own<r>` and by reference for
 //! `borrow<r>`. Its constructor, methods and static functions are
 //! generated with the interface's other imports.
+//!
+//! Exported resources: the crate's own type, named by an alias through
+//! the resource's marker type (`world.rs` puts the markers in the
+//! interface's hidden module `__resources`), which `#[export]` on the
+//! type's `impl` block ties to the type.
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
+use weft_wit::wit_parser::Docs;
+
+/// The alias standing for the crate's type implementing the exported
+/// resource `wit_name`, whose marker type is at `marker`.
+pub fn exported(
+    wit_docs: &Docs,
+    name: &Ident,
+    wit_name: &str,
+    marker: &TokenStream,
+) -> TokenStream {
+    let docs = wit_docs
+        .contents
+        .iter()
+        .flat_map(|d| d.lines())
+        .map(str::to_string)
+        .chain(wit_docs.contents.iter().map(|_| String::new()))
+        .chain([format!(
+            " The WIT resource `{wit_name}`, exported: the crate's own type `{name}`, \
+             whose `impl` block is marked `#[weft::export]`. Generated types holding \
+             the resource hold that type (a `borrow<{wit_name}>` is a `&{name}`)."
+        )]);
+    quote! {
+        #(#[doc = #docs])*
+        pub type #name = <#marker as ::weft::rt::resource::Exported>::Rust;
+    }
+}
+
+/// The hidden marker type of the exported resource `name` (its Rust
+/// module name: `counter`, `my_res`), which names the resource in the
+/// compiler's message when the crate has no type for it.
+pub fn marker(name: &Ident, wit_name: &str) -> TokenStream {
+    let doc = format!(" The marker of the exported WIT resource `{wit_name}`.");
+    quote! {
+        #[doc = #doc]
+        #[allow(non_camel_case_types)]
+        pub enum #name {}
+    }
+}
 
 /// The handle type of the imported resource `wit_name`, whose built-ins
 /// are imported from `module`.

@@ -8,7 +8,7 @@ use weft_wit::abi::{Discriminant, Layout};
 use weft_wit::names::rust as names;
 use weft_wit::wit_parser::{Docs, Type};
 
-use super::{docs, Cx};
+use super::{bounded_impls, docs, Cx, Shape};
 use crate::rust_types::ident;
 use crate::tokens::usize_lit;
 
@@ -21,6 +21,7 @@ pub fn define(
     type_docs: &TokenStream,
     name: &Ident,
     wit_name: &str,
+    shape: &Shape,
     layout: Layout,
     cases: &[CaseDef<'_>],
 ) -> Result<TokenStream, String> {
@@ -46,24 +47,63 @@ pub fn define(
     );
     let what = format!("`{wit_name}` discriminant");
 
-    let definitions =
-        cases
-            .iter()
-            .zip(&case_names)
-            .zip(&payloads)
-            .map(|(((_, case_docs, _), case), payload)| {
-                let case_docs = docs(case_docs);
-                match payload {
-                    Some(ty) => quote!(#case_docs #case(#ty)),
-                    None => quote!(#case_docs #case),
-                }
-            });
+    let definitions = cases.iter().zip(&case_names).zip(&payloads).map(
+        |(((wit_case, case_docs, _), case), payload)| {
+            let case_docs = docs(case_docs, || format!("The WIT case `{wit_case}`."));
+            match payload {
+                Some(ty) => quote!(#case_docs #case(#ty)),
+                None => quote!(#case_docs #case),
+            }
+        },
+    );
     let is_enum = payloads.iter().all(Option::is_none);
+    let generics = &shape.generics;
     let derives = if is_enum {
         quote!(#[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug, ::core::cmp::PartialEq, ::core::cmp::Eq, ::core::hash::Hash)])
-    } else {
+    } else if !shape.handles.any {
         quote!(#[derive(::core::clone::Clone, ::core::fmt::Debug, ::core::cmp::PartialEq)])
+    } else {
+        quote!()
     };
+    let impls = (!is_enum && shape.handles.any).then(|| {
+        let parts: Vec<TokenStream> = cases
+            .iter()
+            .zip(&payloads)
+            .filter_map(|((_, _, ty), payload)| {
+                let handles = cx.paths.handles(&cx.loaded.wit.resolve, ty.as_ref()?);
+                handles.any.then(|| payload.clone()).flatten()
+            })
+            .collect();
+        let labels = case_names.iter().map(|c| c.to_string().trim_start_matches("r#").to_string());
+        let (mut clone, mut fmt, mut eq) = (Vec::new(), Vec::new(), Vec::new());
+        for ((case, payload), label) in case_names.iter().zip(&payloads).zip(labels) {
+            match payload {
+                Some(_) => {
+                    clone.push(quote!(#name::#case(value) => #name::#case(::core::clone::Clone::clone(value))));
+                    fmt.push(quote!(#name::#case(value) => f.debug_tuple(#label).field(value).finish()));
+                    eq.push(quote!((#name::#case(a), #name::#case(b)) => a == b));
+                }
+                None => {
+                    clone.push(quote!(#name::#case => #name::#case));
+                    fmt.push(quote!(#name::#case => f.write_str(#label)));
+                    eq.push(quote!((#name::#case, #name::#case) => true));
+                }
+            }
+        }
+        bounded_impls(
+            name,
+            generics,
+            &parts,
+            quote!(match self { #(#clone,)* }),
+            quote!(match self { #(#fmt,)* }),
+            quote! {
+                match (self, other) {
+                    #(#eq,)*
+                    _ => false,
+                }
+            },
+        )
+    });
     let payload_flats: Vec<TokenStream> = payloads
         .iter()
         .map(|p| match p {
@@ -139,14 +179,77 @@ pub fn define(
         None => quote!(),
     });
 
+    let lift = shape.lift().then(|| {
+        quote! {
+            impl #generics ::weft::rt::Lift for #name #generics {
+                #[allow(unused_unsafe)]
+                unsafe fn lift_flat(src: &mut ::weft::rt::FlatReader<'_>) -> Self {
+                    let payload_flat = <Self as ::weft::rt::ComponentType>::FLAT - 1;
+                    match src.take() as u32 {
+                        #(#index_lits => #lift_flat,)*
+                        other => ::weft::rt::invalid(#what, other),
+                    }
+                }
+                #[allow(unused_unsafe)]
+                unsafe fn load(ptr: *const u8) -> Self {
+                    match unsafe { #disc_read } {
+                        #(#index_lits => #load,)*
+                        other => ::weft::rt::invalid(#what, other),
+                    }
+                }
+            }
+        }
+    });
+    let lower = shape.lower().then(|| {
+        quote! {
+            impl #generics ::weft::rt::Lower for #name #generics {
+                fn lower_flat(self, dst: &mut ::weft::rt::FlatWriter<'_>) {
+                    let payload_flat = <Self as ::weft::rt::ComponentType>::FLAT - 1;
+                    match self {
+                        #(#patterns => {
+                            dst.push(#index_lits);
+                            #lower_flat
+                        })*
+                    }
+                }
+                #[allow(unused_unsafe)]
+                unsafe fn store(self, ptr: *mut u8) {
+                    match self {
+                        #(#patterns => {
+                            unsafe { ::weft::rt::memory::write(ptr, #disc_lits.to_le()) };
+                            #store
+                        })*
+                    }
+                }
+                #[allow(unused_unsafe, unreachable_patterns)]
+                unsafe fn free_flat(src: &mut ::weft::rt::FlatReader<'_>) {
+                    let payload_flat = <Self as ::weft::rt::ComponentType>::FLAT - 1;
+                    match src.take() as u32 {
+                        #(#index_lits => #free_flat,)*
+                        _ => src.skip(payload_flat),
+                    }
+                }
+                #[allow(unused_unsafe, unreachable_patterns)]
+                unsafe fn post_return(ptr: *const u8) {
+                    match unsafe { #disc_read } {
+                        #(#index_lits => { #post_return })*
+                        _ => {}
+                    }
+                }
+            }
+        }
+    });
+
     Ok(quote! {
         #type_docs
         #derives
-        pub enum #name {
+        pub enum #name #generics {
             #(#definitions,)*
         }
 
-        impl ::weft::rt::ComponentType for #name {
+        #impls
+
+        impl #generics ::weft::rt::ComponentType for #name #generics {
             const SIZE: usize = #size;
             const ALIGN: usize = #align;
             const FLAT: usize = 1 + {
@@ -156,59 +259,8 @@ pub fn define(
             };
         }
 
-        impl ::weft::rt::Lift for #name {
-            #[allow(unused_unsafe)]
-            unsafe fn lift_flat(src: &mut ::weft::rt::FlatReader<'_>) -> Self {
-                let payload_flat = <Self as ::weft::rt::ComponentType>::FLAT - 1;
-                match src.take() as u32 {
-                    #(#index_lits => #lift_flat,)*
-                    other => ::weft::rt::invalid(#what, other),
-                }
-            }
-            #[allow(unused_unsafe)]
-            unsafe fn load(ptr: *const u8) -> Self {
-                match unsafe { #disc_read } {
-                    #(#index_lits => #load,)*
-                    other => ::weft::rt::invalid(#what, other),
-                }
-            }
-        }
-
-        impl ::weft::rt::Lower for #name {
-            fn lower_flat(self, dst: &mut ::weft::rt::FlatWriter<'_>) {
-                let payload_flat = <Self as ::weft::rt::ComponentType>::FLAT - 1;
-                match self {
-                    #(#patterns => {
-                        dst.push(#index_lits);
-                        #lower_flat
-                    })*
-                }
-            }
-            #[allow(unused_unsafe)]
-            unsafe fn store(self, ptr: *mut u8) {
-                match self {
-                    #(#patterns => {
-                        unsafe { ::weft::rt::memory::write(ptr, #disc_lits.to_le()) };
-                        #store
-                    })*
-                }
-            }
-            #[allow(unused_unsafe, unreachable_patterns)]
-            unsafe fn free_flat(src: &mut ::weft::rt::FlatReader<'_>) {
-                let payload_flat = <Self as ::weft::rt::ComponentType>::FLAT - 1;
-                match src.take() as u32 {
-                    #(#index_lits => #free_flat,)*
-                    _ => src.skip(payload_flat),
-                }
-            }
-            #[allow(unused_unsafe, unreachable_patterns)]
-            unsafe fn post_return(ptr: *const u8) {
-                match unsafe { #disc_read } {
-                    #(#index_lits => { #post_return })*
-                    _ => {}
-                }
-            }
-        }
+        #lift
+        #lower
     })
 }
 

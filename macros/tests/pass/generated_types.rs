@@ -1,5 +1,8 @@
 //! The types `world!` generates, used on the host: layouts from the ABI
-//! tables, flat and memory round trips, flags operations.
+//! tables, flat and memory round trips, flags operations. Every generated
+//! item is documented (`missing_docs` is denied).
+
+#![deny(missing_docs)]
 
 use weft::rt::{ComponentType, FlatReader, FlatWriter, Lift, Lower};
 
@@ -44,18 +47,22 @@ pub struct Counter(std::cell::Cell<u32>);
 
 #[weft::export(interface = "shapes")]
 impl Counter {
+    /// A counter at `start`.
     pub fn new(start: u32) -> Self {
         Counter(std::cell::Cell::new(start))
     }
 
+    /// The value.
     pub fn get(&self) -> u32 {
         self.0.get()
     }
 
+    /// Adds `n`.
     pub fn add(&self, n: u32) {
         self.0.set(self.0.get() + n);
     }
 
+    /// Both added up.
     pub fn merge(a: Counter, b: &Counter) -> Counter {
         Counter::new(a.get() + b.get())
     }
