@@ -26,7 +26,16 @@
  * store and everything made in it (instances, functions, calls,
  * resources, resource types) is used by one thread at a time. A linker
  * is not changed while it instantiates. A callback's env is used from
- * whichever thread uses the store.
+ * whichever thread uses the store. One at a time is all: the steps of a
+ * call may be made on different threads (nothing of a thread is kept
+ * from one call into weft to the next), as when Go moves a goroutine.
+ *
+ * Signals: weft catches wasm traps with handlers for SIGSEGV, SIGBUS,
+ * SIGILL and SIGFPE, installed (SA_ONSTACK) when wasm first runs; other
+ * faults go to the handlers installed before (the Go runtime's under
+ * cgo). Each thread that runs wasm keeps its alternate signal stack if it
+ * has one of at least 16 KiB (Go's threads have 32 KiB), else gets one of
+ * weft's. Wasm uses up to 512 KiB of the calling thread's stack.
  *
  * Calls
  *
@@ -47,6 +56,27 @@
  * canonical ABI (CanonicalABI.md: flattening, sizes, alignments); the
  * caller's own type descriptors drive it. weft_func_* give the core
  * signature to check them against.
+ *
+ * Fewer crossings (for hosts such as cgo, where each costs tens of ns):
+ * weft_func_call_flat makes a whole call of a function whose values are
+ * all flat; weft_lower_alloc allocates and gives the memory in one;
+ * weft_call_invoke_flat pushes the flat arguments, invokes and gives the
+ * results and the memory; weft_lower_push_flat / weft_lift_take_flat move
+ * several flat values at once. Flat values are then uint64_t slots: an
+ * i32 zero-extended (on the way in only its low 32 bits count), an i64 as
+ * it is, an f32's bits in the low 32 bits, an f64's bits; NaNs made
+ * canonical, as by the push and take functions.
+ *
+ *   uint32_t p; uint8_t *mem; size_t mem_len;
+ *   weft_lower_alloc(args, 3, 1, &p, &mem, &mem_len);
+ *   memcpy(mem + p, "abc", 3);
+ *   uint64_t flat[2] = {p, 3}, res;
+ *   const uint8_t *m; size_t m_len;
+ *   weft_call_invoke_flat(call, flat, 2, &res, 1, &m, &m_len);
+ *   // res is the result's address in memory: the string's pointer and
+ *   // length are the two uint32_t at m + res; validate the text with
+ *   // weft_lift_read_string (or read it through m, checking bounds).
+ *   weft_call_finish(call);
  */
 #ifndef WEFT_H
 #define WEFT_H
@@ -194,12 +224,24 @@ bool weft_func_params_in_memory(const weft_func_t *func);
 /* More than 1 flat result: read it at weft_lift_area. */
 bool weft_func_result_in_memory(const weft_func_t *func);
 weft_string_encoding_t weft_func_string_encoding(const weft_func_t *func);
+/* A whole call in one crossing (begin, push, invoke, take, finish with
+ * post-return) of a function whose parameters and result are all flat
+ * (not in memory) and hold no resource handles: args and results are flat
+ * slots (see the top; their bits, unchecked: a char's range or an enum's
+ * case is the caller's to check), nargs and nresults the core signature's
+ * counts, else WEFT_ERROR_TYPE naming both (also for values in memory or
+ * handles). A trap is the error; the store is free and the instance
+ * usable afterwards. Allocates nothing. */
+weft_error_t *weft_func_call_flat(weft_store_t *store, const weft_func_t *func,
+                                  const uint64_t *args, size_t nargs, uint64_t *results,
+                                  size_t nresults);
 
 /* ---- calls in stages --------------------------------------------------- */
 
 /* Starts a call: the instance is entered and the store is held by the
  * call (other uses of it fail) until weft_call_finish/discard. The store
- * must outlive the call. */
+ * must outlive the call. The steps of a call may be made on different
+ * threads, one at a time (nothing of the thread is kept between them). */
 weft_error_t *weft_call_begin(weft_store_t *store, const weft_func_t *func,
                               weft_call_t **out);
 /* Where the arguments are lowered / the result is lifted from. */
@@ -208,6 +250,17 @@ weft_lift_t *weft_call_results(weft_call_t *call);
 /* Calls with the arguments lowered. On an error (a trap, arguments that
  * break the signature) the call is over: discard it. */
 weft_error_t *weft_call_invoke(weft_call_t *call);
+/* Pushes the remaining flat arguments (nargs: the core count less those
+ * pushed already, 0 when the parameters are in memory), invokes, and
+ * writes the nresults (weft_func_result_count) core results: the flat
+ * result, taken, or the result's address in memory, checked (still given
+ * by weft_lift_area). Other counts: WEFT_ERROR_TYPE, before anything is
+ * pushed. mem/mem_len (each may be NULL) get the callee's memory after
+ * the call (NULL/0 if none), valid until the call ends. Errors end the
+ * call as weft_call_invoke's do. */
+weft_error_t *weft_call_invoke_flat(weft_call_t *call, const uint64_t *args, size_t nargs,
+                                    uint64_t *results, size_t nresults, const uint8_t **mem,
+                                    size_t *mem_len);
 /* Ends a call whose result was lifted and deletes it: borrows checked,
  * post-return run (its trap is the error). Pointers into memory and
  * lifted strings are invalid from here. Not at that stage: discarded,
@@ -227,6 +280,9 @@ weft_error_t *weft_lower_push_i32(weft_lower_t *lower, int32_t value);
 weft_error_t *weft_lower_push_i64(weft_lower_t *lower, int64_t value);
 weft_error_t *weft_lower_push_f32(weft_lower_t *lower, float value);
 weft_error_t *weft_lower_push_f64(weft_lower_t *lower, double value);
+/* n flat values at once, as slots (see the top), typed by the signature
+ * from where pushing stands. Errors as the push functions'. */
+weft_error_t *weft_lower_push_flat(weft_lower_t *lower, const uint64_t *vals, size_t n);
 /* Where the values go when through memory: a call's parameter tuple
  * (allocated in the callee, once), a host function's result area (the
  * caller's, checked). WEFT_ERROR_LIFT when they go flat. */
@@ -234,6 +290,11 @@ weft_error_t *weft_lower_area(weft_lower_t *lower, uint32_t *ptr);
 /* Allocates with the component's realloc (result checked). Runs wasm. */
 weft_error_t *weft_lower_realloc(weft_lower_t *lower, uint32_t size, uint32_t align,
                                  uint32_t *ptr);
+/* weft_lower_realloc, then the memory as it is after it (it may have
+ * grown) as weft_lower_memory gives it (NULL/0 if none): write the block
+ * at *mem + *ptr. */
+weft_error_t *weft_lower_alloc(weft_lower_t *lower, uint32_t size, uint32_t align,
+                               uint32_t *ptr, uint8_t **mem, size_t *mem_len);
 /* Writes at a guest address: bounds-checked; scalars aligned to their size. */
 weft_error_t *weft_lower_write_bytes(weft_lower_t *lower, uint32_t ptr, const uint8_t *data,
                                      size_t len);
@@ -265,6 +326,9 @@ weft_error_t *weft_lift_take_i32(weft_lift_t *lift, int32_t *out);
 weft_error_t *weft_lift_take_i64(weft_lift_t *lift, int64_t *out);
 weft_error_t *weft_lift_take_f32(weft_lift_t *lift, float *out);
 weft_error_t *weft_lift_take_f64(weft_lift_t *lift, double *out);
+/* The next n flat values at once, as slots (see the top), typed by the
+ * signature; fewer than n left is WEFT_ERROR_LIFT, none taken. */
+weft_error_t *weft_lift_take_flat(weft_lift_t *lift, uint64_t *out, size_t n);
 /* Where the values are when through memory (checked for their size and
  * alignment). WEFT_ERROR_LIFT when they come flat. */
 weft_error_t *weft_lift_area(weft_lift_t *lift, uint32_t *ptr);
@@ -345,6 +409,10 @@ bool weft_resource_type_equal(const weft_resource_type_t *a, const weft_resource
 /* The type behind handle slot `slot` of a function's type. */
 weft_error_t *weft_func_resource_type(const weft_func_t *func, uint32_t slot,
                                       weft_resource_type_t **out);
+/* The type behind handle slot `slot` of the imported function a host
+ * callback implements (WEFT_ERROR_NOT_FOUND past the last slot). */
+weft_error_t *weft_host_call_resource_type(weft_host_call_t *call, uint32_t slot,
+                                           weft_resource_type_t **out);
 /* An exported resource type (`name` or `iface#name`). */
 weft_error_t *weft_instance_get_resource_type(weft_store_t *store,
                                               const weft_instance_t *instance,

@@ -1,13 +1,15 @@
 //! `weft_call_t`: a call of an exported function in stages, over the
 //! runtime's `RawCall`.
 
+use std::convert::Infallible;
 use std::ptr;
 
-use weft_runtime::component::{LiftError, RawCall, RawFunc, RawLifter, RawLowerer};
+use weft_runtime::component::{CallError, LiftError, RawCall, RawFunc, RawLifter, RawLowerer};
+use weft_runtime::ValType;
 
-use crate::objects::{weft_func_t, weft_store_t};
-use crate::port::{Tag, TAG_CALL};
-use crate::{check_out, get, get_mut, guard, put, weft_error_t, Res};
+use crate::objects::{weft_func_t, weft_store_t, StoreHold};
+use crate::port::{flat_slot, Tag, TAG_CALL};
+use crate::{check_out, get, get_mut, guard, put, values, weft_error_t, Res};
 
 /// Where a call is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,28 +44,58 @@ pub struct weft_call_t {
 }
 
 impl weft_call_t {
-    /// Runs a lowering step, if the call is at that stage.
+    /// Runs a lowering step, if the call is at that stage, with the core
+    /// types of the parameters.
+    #[inline]
     pub(crate) fn lower<R>(
         &mut self,
-        step: impl FnOnce(&mut RawLowerer<'_>) -> Result<R, LiftError>,
+        step: impl FnOnce(&mut RawLowerer<'_>, &[ValType]) -> Result<R, LiftError>,
     ) -> Res<R> {
         self.check(Phase::Lowering, "lower an argument")?;
+        // SAFETY: made by Box::into_raw in weft_call_begin, freed only when
+        // this call is dropped.
+        let func = unsafe { &*self.func };
         let call = self.call.as_mut().expect("a call in progress");
-        let outcome = step(&mut call.lowerer());
+        let outcome = step(&mut call.lowerer(), &func.signature().params);
         self.failed = outcome.is_err();
         Ok(outcome?)
     }
 
-    /// Runs a lifting step, if the call is at that stage.
+    /// Runs a lifting step, if the call is at that stage, with the kept
+    /// strings and the core types of the results.
+    #[inline]
     pub(crate) fn lift<R>(
         &mut self,
-        step: impl FnOnce(&mut RawLifter<'_>, &mut Vec<Box<str>>) -> Result<R, LiftError>,
+        step: impl FnOnce(&mut RawLifter<'_>, &mut Vec<Box<str>>, &[ValType]) -> Result<R, LiftError>,
     ) -> Res<R> {
         self.check(Phase::Returned, "lift the result")?;
+        // SAFETY: as in `lower`.
+        let func = unsafe { &*self.func };
         let call = self.call.as_mut().expect("a call in progress");
-        let outcome = step(&mut call.lifter(), &mut self.strings);
+        let outcome = step(
+            &mut call.lifter(),
+            &mut self.strings,
+            &func.signature().results,
+        );
         self.failed = outcome.is_err();
         Ok(outcome?)
+    }
+
+    /// Calls the callee, if the call is at that stage; an error ends it.
+    #[inline]
+    fn invoke(&mut self) -> Res<()> {
+        self.check(Phase::Lowering, "invoke")?;
+        let raw = self.call.as_mut().expect("a call in progress");
+        match raw.invoke() {
+            Ok(()) => {
+                self.phase = Phase::Returned;
+                Ok(())
+            }
+            Err(err) => {
+                self.phase = Phase::Over;
+                Err(err.into())
+            }
+        }
     }
 
     fn check(&self, phase: Phase, what: &str) -> Res<()> {
@@ -87,8 +119,8 @@ impl weft_call_t {
 impl Drop for weft_call_t {
     fn drop(&mut self) {
         // The runtime's call first (it borrows the function and store):
-        // dropping it cleans up by stage.
-        drop(self.call.take());
+        // dropping it (in place) cleans up by stage.
+        self.call = None;
         // SAFETY: made by Box::into_raw in weft_call_begin, freed once.
         drop(unsafe { Box::from_raw(self.func) });
         // SAFETY: the store outlives its calls (the header's rule); only
@@ -129,29 +161,33 @@ pub unsafe extern "C" fn weft_call_begin(
             ));
         }
         let raw: *mut RawFunc = Box::into_raw(Box::new(func.raw.clone()));
+        // Boxed first, the runtime's call written in place (it is large).
+        let made = Box::into_raw(Box::new(weft_call_t {
+            tag: TAG_CALL,
+            call: None,
+            func: raw,
+            store,
+            phase: Phase::Lowering,
+            failed: false,
+            strings: Vec::new(),
+        }));
         // SAFETY: `raw` lives until the call is dropped, which drops the
         // runtime's call first; the store outlives the call (contract) and
         // is not otherwise used while the flag is set.
         let (raw_ref, store_ref) = unsafe { (&*raw, &mut *ptr::addr_of_mut!((*store).store)) };
         match raw_ref.begin(store_ref) {
             Ok(call) => {
-                // SAFETY: as above.
-                unsafe { busy.write(true) };
-                let made = weft_call_t {
-                    tag: TAG_CALL,
-                    call: Some(call),
-                    func: raw,
-                    store,
-                    phase: Phase::Lowering,
-                    failed: false,
-                    strings: Vec::new(),
-                };
-                // SAFETY: checked above.
-                unsafe { put(out, Box::into_raw(Box::new(made)), "out") }
+                // SAFETY: made above, not shared yet; the flag as above.
+                unsafe {
+                    (*made).call = Some(call);
+                    busy.write(true);
+                    put(out, made, "out")
+                }
             }
             Err(err) => {
-                // SAFETY: made above, not shared.
-                drop(unsafe { Box::from_raw(raw) });
+                // SAFETY: made above, not shared. Dropping it frees `raw`;
+                // the flag was not set, and its clearing does no harm.
+                drop(unsafe { Box::from_raw(made) });
                 Err(err.into())
             }
         }
@@ -171,18 +207,124 @@ pub unsafe extern "C" fn weft_call_invoke(call: *mut weft_call_t) -> *mut weft_e
     guard(|| {
         // SAFETY: the caller's contract.
         let call = unsafe { get_mut(call, "call") }?;
-        call.check(Phase::Lowering, "invoke")?;
-        let raw = call.call.as_mut().expect("a call in progress");
-        match raw.invoke() {
-            Ok(()) => {
-                call.phase = Phase::Returned;
-                Ok(())
-            }
-            Err(err) => {
-                call.phase = Phase::Over;
-                Err(err.into())
-            }
+        call.invoke()
+    })
+}
+
+/// `weft_lower_push_flat`, `weft_call_invoke` and taking the result in one
+/// crossing: pushes the `nargs` flat values at `args` (the slot encoding
+/// of `weft_lower_push_flat`) after those already pushed, calls the
+/// callee, and writes its `nresults` core results to `results`: the flat
+/// result (taken: `weft_lift_take_*` has nothing more), or, when the
+/// result is in memory, its address, checked for the result's size and
+/// alignment (the same as `weft_lift_area` gives afterwards). If `mem`
+/// and `mem_len` are not NULL, they get the callee's linear memory after
+/// the call (NULL and 0 without one), valid until the call ends.
+///
+/// `nargs` is the number of flat parameters still to push: the
+/// signature's (`weft_func_param_count`) less those pushed with
+/// `weft_lower_push_*`, and 0 when the parameters are in memory (stored at
+/// `weft_lower_area`); `nresults` is `weft_func_result_count`. Other
+/// counts are `WEFT_ERROR_TYPE` naming the expected and given counts,
+/// before anything is pushed. Otherwise as `weft_call_invoke`: on an
+/// error the call is over (discard it); after success, lift the rest of
+/// the result (strings, handles) and finish the call.
+///
+/// # Safety
+///
+/// `call` is a live call; `args` valid for reads of `nargs` values,
+/// `results` for writes of `nresults`; `mem` and `mem_len` NULL or valid
+/// for writes.
+#[no_mangle]
+pub unsafe extern "C" fn weft_call_invoke_flat(
+    call: *mut weft_call_t,
+    args: *const u64,
+    nargs: usize,
+    results: *mut u64,
+    nresults: usize,
+    mem: *mut *const u8,
+    mem_len: *mut usize,
+) -> *mut weft_error_t {
+    guard(|| {
+        // SAFETY: the caller's contract.
+        let call = unsafe { get_mut(call, "call") }?;
+        // SAFETY: the caller's contract.
+        let args = unsafe { values(args, nargs, "args") }?;
+        if nresults > 0 {
+            check_out(results, "results")?;
         }
+        // SAFETY: made by Box::into_raw in weft_call_begin, freed only when
+        // the call is dropped.
+        let func = unsafe { &*call.func };
+        let signature = func.signature();
+        let pushed = call.lower(|l, _| Ok(l.flat_len()))?;
+        let expected = if signature.params_in_memory {
+            0
+        } else {
+            signature.params.len().saturating_sub(pushed)
+        };
+        if nargs != expected {
+            let already = if pushed > 0 {
+                format!(" ({pushed} were pushed already)")
+            } else if signature.params_in_memory {
+                " (the parameters go through memory, at weft_lower_area)".to_string()
+            } else {
+                String::new()
+            };
+            return Err(weft_error_t::wrong_type(format!(
+                "{} takes {expected} more flat parameters{already}, {nargs} given",
+                func.ty()
+            )));
+        }
+        if nresults != signature.results.len() {
+            return Err(weft_error_t::wrong_type(format!(
+                "{} has {} core results, room for {nresults} given",
+                func.ty(),
+                signature.results.len()
+            )));
+        }
+        if !args.is_empty() {
+            call.lower(|l, kinds| {
+                for (i, &bits) in args.iter().enumerate() {
+                    l.push_flat(flat_slot(kinds[pushed + i], bits))?;
+                }
+                Ok(())
+            })?;
+        }
+        call.invoke()?;
+        let in_memory = signature.result_in_memory;
+        let (flat, (base, len)) = call.lift(|l, _, kinds| {
+            let mut flat = [0u64; 1];
+            if in_memory {
+                flat[0] = u64::from(l.spill_area()?);
+            } else {
+                for (slot, &kind) in flat.iter_mut().zip(kinds) {
+                    *slot = flat_slot(kind, l.take_flat()?);
+                }
+            }
+            // Read-only from here: the lifter's memory is the callee's.
+            let memory = l.memory();
+            let parts = if memory.is_empty() {
+                (ptr::null(), 0)
+            } else {
+                (memory.as_ptr(), memory.len())
+            };
+            Ok((flat, parts))
+        })?;
+        if nresults > 0 {
+            // SAFETY: checked above: valid for `nresults` (at most one)
+            // writes.
+            unsafe { results.copy_from_nonoverlapping(flat.as_ptr(), nresults) };
+        }
+        if !mem.is_null() {
+            // SAFETY: not NULL, valid for a write by the contract.
+            unsafe { mem.write(base) };
+        }
+        if !mem_len.is_null() {
+            // SAFETY: as above.
+            unsafe { mem_len.write(len) };
+        }
+        Ok(())
     })
 }
 
@@ -231,5 +373,107 @@ pub unsafe extern "C" fn weft_call_discard(call: *mut weft_call_t) -> *mut weft_
             Some(raw) if call.phase != Phase::Over => Ok(raw.discard()?),
             _ => Ok(()),
         }
+    })
+}
+
+/// Calls `func` in one crossing, for a function whose parameters and
+/// result are all flat values (no parameters or result in memory): begin,
+/// push the `nargs` values at `args`, invoke, take the `nresults` results
+/// into `results`, and finish (post-return). Values are in the slot
+/// encoding of `weft_lower_push_flat` (an `i32` zero-extended, an `f32`'s
+/// bits in the low 32 bits, NaNs made canonical both ways), typed by the
+/// core signature. `nargs` and `nresults` must be the signature's counts
+/// (`weft_func_param_count`, `weft_func_result_count`), else
+/// `WEFT_ERROR_TYPE` naming both; so is a function whose values go through
+/// memory or hold resource handles (which need `weft_lower_own`/`borrow`
+/// and `weft_lift_own`/`borrow`). The values are bits: what their types
+/// require beyond that (a `char`'s range, an enum's case count) is the
+/// caller's to check, as with `weft_lift_take_flat`. A trap is the error (`WEFT_ERROR_TRAP`), after which the store
+/// is free and the instance usable, as after a discarded call. The store
+/// must not be held by a call in progress. `results` is written only on
+/// success.
+///
+/// This is the runtime's raw call (`RawFunc::call`) with nothing between:
+/// no allocation, no call object.
+///
+/// # Safety
+///
+/// `store` and `func` are live, `func` from `store`; `args` valid for
+/// reads of `nargs` values, `results` for writes of `nresults`.
+#[no_mangle]
+pub unsafe extern "C" fn weft_func_call_flat(
+    store: *mut weft_store_t,
+    func: *const weft_func_t,
+    args: *const u64,
+    nargs: usize,
+    results: *mut u64,
+    nresults: usize,
+) -> *mut weft_error_t {
+    guard(|| {
+        // SAFETY: the caller's contract.
+        let func = unsafe { get(func, "func") }?;
+        let raw = &func.raw;
+        let signature = raw.signature();
+        if signature.params_in_memory || signature.result_in_memory {
+            let what = if signature.params_in_memory {
+                "parameters"
+            } else {
+                "result"
+            };
+            return Err(weft_error_t::wrong_type(format!(
+                "{} has its {what} in memory, not flat: call it with weft_call_begin",
+                raw.ty()
+            )));
+        }
+        if func.handles {
+            return Err(weft_error_t::wrong_type(format!(
+                "{} passes resource handles, which are moved with weft_lower_own/borrow \
+                 and weft_lift_own/borrow: call it with weft_call_begin",
+                raw.ty()
+            )));
+        }
+        if nargs != signature.params.len() || nresults != signature.results.len() {
+            return Err(weft_error_t::wrong_type(format!(
+                "{} takes {} flat parameters and has {} flat results; \
+                 {nargs} and {nresults} given",
+                raw.ty(),
+                signature.params.len(),
+                signature.results.len()
+            )));
+        }
+        // SAFETY: the caller's contract.
+        let args = unsafe { values(args, nargs, "args") }?;
+        if nresults > 0 {
+            check_out(results, "results")?;
+        }
+        // SAFETY: the caller's contract.
+        let mut held = unsafe { StoreHold::new(store) }?;
+        let outcome = raw.call(
+            held.store(),
+            |lower| {
+                for (&bits, &kind) in args.iter().zip(&signature.params) {
+                    lower.push_flat(flat_slot(kind, bits))?;
+                }
+                Ok::<(), CallError<Infallible>>(())
+            },
+            |lift| {
+                let mut flat = [0u64; 1];
+                for (slot, &kind) in flat.iter_mut().zip(&signature.results) {
+                    *slot = flat_slot(kind, lift.take_flat()?);
+                }
+                Ok(flat)
+            },
+        );
+        drop(held);
+        let flat = outcome.map_err(|err| match err {
+            CallError::Runtime(err) => Box::<weft_error_t>::from(err),
+            CallError::Host(never) => match never {},
+        })?;
+        if nresults > 0 {
+            // SAFETY: checked above: valid for `nresults` (at most one)
+            // writes.
+            unsafe { results.copy_from_nonoverlapping(flat.as_ptr(), nresults) };
+        }
+        Ok(())
     })
 }

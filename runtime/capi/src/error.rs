@@ -111,6 +111,12 @@ impl weft_error_t {
         weft_error_t::new(WEFT_ERROR_INVALID_ARGUMENT, message.as_ref(), Origin::Other)
     }
 
+    /// Values or functions of the wrong type (such as counts of flat
+    /// values that do not match a signature).
+    pub(crate) fn wrong_type(message: impl AsRef<str>) -> Box<weft_error_t> {
+        weft_error_t::new(WEFT_ERROR_TYPE, message.as_ref(), Origin::Other)
+    }
+
     /// Something asked for by name is not there.
     pub(crate) fn not_found(message: impl AsRef<str>) -> Box<weft_error_t> {
         weft_error_t::new(WEFT_ERROR_NOT_FOUND, message.as_ref(), Origin::Other)

@@ -25,8 +25,17 @@
 //!   a NULL pointer is allowed with length 0.
 //! - Threads: an engine and a component may be shared by threads. A store
 //!   and everything made in it (instances, functions, calls, resources) is
-//!   used by one thread at a time. A linker is not changed while it is
-//!   used to instantiate.
+//!   used by one thread at a time, not necessarily the same one: the steps
+//!   of a staged call may run on different threads (Go moves goroutines
+//!   between threads from one cgo call to the next), since each entry into
+//!   wasm sets up what it needs of its thread (the stack limit, the trap
+//!   entry, the alternate signal stack) and keeps none of it. A linker is
+//!   not changed while it is used to instantiate.
+//! - Flat values in one crossing (`weft_func_call_flat`,
+//!   `weft_call_invoke_flat`, `weft_lower_push_flat`,
+//!   `weft_lift_take_flat`) are `uint64_t` slots: an `i32` zero-extended,
+//!   an `i64` as it is, an `f32`'s bits in the low half, an `f64`'s bits,
+//!   NaNs made canonical, typed by the core signature.
 //!
 //! # Safety
 //!
@@ -98,14 +107,46 @@ pub(crate) unsafe fn get_mut<'a, T>(ptr: *mut T, what: &str) -> Res<&'a mut T> {
 ///
 /// `data` is NULL or valid for reads of `len` bytes for `'a`.
 pub(crate) unsafe fn bytes<'a>(data: *const u8, len: usize, what: &str) -> Res<&'a [u8]> {
+    // SAFETY: the caller's contract.
+    unsafe { values(data, len, what) }
+}
+
+/// The `len` values at `data` (NULL allowed when `len` is 0).
+///
+/// # Safety
+///
+/// `data` is NULL or aligned and valid for reads of `len` values for
+/// `'a`.
+#[inline]
+pub(crate) unsafe fn values<'a, T>(data: *const T, len: usize, what: &str) -> Res<&'a [T]> {
     if len == 0 {
         return Ok(&[]);
     }
     if data.is_null() {
         return Err(weft_error_t::invalid(format!("{what} is NULL")));
     }
-    // SAFETY: non-null, and valid for `len` bytes by the caller's contract.
+    // SAFETY: non-null, and valid for `len` values by the caller's
+    // contract.
     Ok(unsafe { std::slice::from_raw_parts(data, len) })
+}
+
+/// The `len` values at `data` for writing (NULL allowed when `len` is 0).
+///
+/// # Safety
+///
+/// `data` is NULL or aligned and valid for writes of `len` values for
+/// `'a`, and not otherwise used meanwhile.
+#[inline]
+pub(crate) unsafe fn values_mut<'a, T>(data: *mut T, len: usize, what: &str) -> Res<&'a mut [T]> {
+    if len == 0 {
+        return Ok(&mut []);
+    }
+    if data.is_null() {
+        return Err(weft_error_t::invalid(format!("{what} is NULL")));
+    }
+    // SAFETY: non-null, and valid for `len` values by the caller's
+    // contract.
+    Ok(unsafe { std::slice::from_raw_parts_mut(data, len) })
 }
 
 /// The UTF-8 text of `len` bytes at `data`.

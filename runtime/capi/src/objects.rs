@@ -2,7 +2,7 @@
 
 use std::ptr;
 
-use weft_runtime::component::{Component, Instance, Linker, RawFunc, StringEncoding};
+use weft_runtime::component::{Component, Instance, Linker, RawFunc, StringEncoding, Type};
 use weft_runtime::ValType;
 use weft_runtime::{Config, Engine, Store};
 
@@ -47,6 +47,26 @@ pub struct weft_func_t {
     pub(crate) raw: RawFunc,
     params: Vec<weft_valkind_t>,
     results: Vec<weft_valkind_t>,
+    /// Its parameters or result hold resource handles, which only the
+    /// staged call moves (`weft_func_call_flat` refuses it).
+    pub(crate) handles: bool,
+}
+
+/// Whether a value of type `ty` holds a resource handle.
+fn holds_handle(ty: &Type) -> bool {
+    match ty {
+        Type::Own(_) | Type::Borrow(_) => true,
+        Type::List(inner) | Type::Option(inner) => holds_handle(inner),
+        Type::Record(fields) => fields.iter().any(|(_, t)| holds_handle(t)),
+        Type::Tuple(types) => types.iter().any(holds_handle),
+        Type::Variant(cases) => cases
+            .iter()
+            .any(|(_, t)| t.as_ref().is_some_and(holds_handle)),
+        Type::Result { ok, err } => [ok, err]
+            .into_iter()
+            .any(|t| t.as_deref().is_some_and(holds_handle)),
+        _ => false,
+    }
 }
 
 /// A flat core value's type (`WEFT_I32` ... `WEFT_F64`).
@@ -76,36 +96,63 @@ pub const WEFT_STRING_LATIN1_UTF16: weft_string_encoding_t = 2;
 /// # Safety
 ///
 /// `store` is NULL or a live store, used by this thread only.
+#[inline(always)]
 pub(crate) unsafe fn with_store<R>(
     store: *mut weft_store_t,
     body: impl FnOnce(&mut Store<()>) -> Res<R>,
 ) -> Res<R> {
-    if store.is_null() {
-        return Err(weft_error_t::invalid("store is NULL"));
-    }
-    // SAFETY: a live store (contract); only the flag is touched, through
-    // the raw pointer, as a call in progress holds `&mut` to the store
-    // field.
-    let busy = unsafe { ptr::addr_of_mut!((*store).busy) };
-    // SAFETY: as above.
-    if unsafe { busy.read() } {
-        return Err(weft_error_t::invalid(
-            "the store is in use: a call in progress holds it (finish or discard it first)",
-        ));
-    }
-    struct Release(*mut bool);
-    impl Drop for Release {
-        fn drop(&mut self) {
-            // SAFETY: the flag of the live store `with_store` was given.
-            unsafe { self.0.write(false) };
+    // SAFETY: the caller's contract.
+    let mut held = unsafe { StoreHold::new(store) }?;
+    body(held.store())
+}
+
+/// A store marked held until this is dropped ([`with_store`] without a
+/// closure, for the paths where every nanosecond counts).
+pub(crate) struct StoreHold {
+    store: *mut weft_store_t,
+}
+
+impl StoreHold {
+    /// Holds `store`; an error if it is NULL or already held.
+    ///
+    /// # Safety
+    ///
+    /// As [`with_store`]; the store outlives the hold.
+    #[inline(always)]
+    pub(crate) unsafe fn new(store: *mut weft_store_t) -> Res<StoreHold> {
+        if store.is_null() {
+            return Err(weft_error_t::invalid("store is NULL"));
         }
+        // SAFETY: a live store (contract); only the flag is touched,
+        // through the raw pointer, as a call in progress holds `&mut` to
+        // the store field.
+        let busy = unsafe { ptr::addr_of_mut!((*store).busy) };
+        // SAFETY: as above.
+        if unsafe { busy.read() } {
+            return Err(weft_error_t::invalid(
+                "the store is in use: a call in progress holds it (finish or discard it first)",
+            ));
+        }
+        // SAFETY: as above.
+        unsafe { busy.write(true) };
+        Ok(StoreHold { store })
     }
-    // SAFETY: as above.
-    unsafe { busy.write(true) };
-    let _release = Release(busy);
-    // SAFETY: a live store, not held by anything else (the flag).
-    let inner = unsafe { &mut *ptr::addr_of_mut!((*store).store) };
-    body(inner)
+
+    /// The store held.
+    #[inline(always)]
+    pub(crate) fn store(&mut self) -> &mut Store<()> {
+        // SAFETY: a live store (`new`'s contract), not held by anything
+        // else (the flag); the borrow ends before the hold does.
+        unsafe { &mut *ptr::addr_of_mut!((*self.store).store) }
+    }
+}
+
+impl Drop for StoreHold {
+    #[inline(always)]
+    fn drop(&mut self) {
+        // SAFETY: the flag of the live store held.
+        unsafe { ptr::addr_of_mut!((*self.store).busy).write(false) };
+    }
 }
 
 /// Deletes a boxed object made by this crate (NULL is ignored).
@@ -514,9 +561,13 @@ pub unsafe extern "C" fn weft_instance_get_func(
                 .collect()
         };
         let signature = raw.signature();
+        let ty = raw.ty();
+        let handles = ty.params.iter().any(|(_, t)| holds_handle(t))
+            || ty.result.as_ref().is_some_and(holds_handle);
         let func = weft_func_t {
             params: kinds(&signature.params)?,
             results: kinds(&signature.results)?,
+            handles,
             raw,
         };
         // SAFETY: checked above.

@@ -7,13 +7,15 @@
 //! ([`Tag`]).
 
 use std::ffi::c_char;
+use std::ptr;
 
-use weft_runtime::component::{LiftError, RawLifter, RawLowerer};
+use weft_runtime::component::{LiftError, RawLifter, RawLowerer, RawScalar};
+use weft_runtime::ValType;
 
 use crate::call::weft_call_t;
 use crate::host::weft_host_call_t;
 use crate::resource::weft_resource_t;
-use crate::{bytes, check_out, get, guard, put, weft_error_t, Res};
+use crate::{bytes, check_out, get, guard, put, values, values_mut, weft_error_t, Res};
 
 /// What a call object is, its first field.
 pub(crate) type Tag = u32;
@@ -53,9 +55,26 @@ unsafe fn tag<T>(port: *mut T) -> Res<Tag> {
 ///
 /// `port` is NULL or from `weft_call_args`/`weft_host_call_results` of a
 /// live call.
+#[inline]
 unsafe fn lowering<R>(
     port: *mut weft_lower_t,
     step: impl FnOnce(&mut RawLowerer<'_>) -> Result<R, LiftError>,
+) -> Res<R> {
+    // SAFETY: the caller's contract.
+    unsafe { lowering_kinds(port, |lower, _| step(lower)) }
+}
+
+/// Runs `step` on the lowerer of the call or host call at `port`, with
+/// the core types of the flat values it writes (a call's parameters, a
+/// host function's results).
+///
+/// # Safety
+///
+/// As [`lowering`].
+#[inline]
+unsafe fn lowering_kinds<R>(
+    port: *mut weft_lower_t,
+    step: impl FnOnce(&mut RawLowerer<'_>, &[ValType]) -> Result<R, LiftError>,
 ) -> Res<R> {
     // SAFETY: the caller's contract.
     match unsafe { tag(port) }? {
@@ -67,7 +86,9 @@ unsafe fn lowering<R>(
         TAG_HOST => {
             // SAFETY: tagged as a host call, live during its callback.
             let host = unsafe { &mut *port.cast::<weft_host_call_t>() };
-            Ok(step(&mut host.raw().results())?)
+            let raw = host.raw();
+            let kinds = &raw.signature().results;
+            Ok(step(&mut raw.results(), kinds)?)
         }
         _ => Err(weft_error_t::invalid("not a call or host call")),
     }
@@ -80,9 +101,26 @@ unsafe fn lowering<R>(
 ///
 /// `port` is NULL or from `weft_call_results`/`weft_host_call_args` of a
 /// live call.
+#[inline]
 unsafe fn lifting<R>(
     port: *mut weft_lift_t,
     step: impl FnOnce(&mut RawLifter<'_>, &mut Vec<Box<str>>) -> Result<R, LiftError>,
+) -> Res<R> {
+    // SAFETY: the caller's contract.
+    unsafe { lifting_kinds(port, |lift, strings, _| step(lift, strings)) }
+}
+
+/// Runs `step` on the lifter of the call or host call at `port`, with
+/// where to keep transcoded strings and the core types of the flat
+/// values it reads (a call's results, a host function's parameters).
+///
+/// # Safety
+///
+/// As [`lifting`].
+#[inline]
+unsafe fn lifting_kinds<R>(
+    port: *mut weft_lift_t,
+    step: impl FnOnce(&mut RawLifter<'_>, &mut Vec<Box<str>>, &[ValType]) -> Result<R, LiftError>,
 ) -> Res<R> {
     // SAFETY: the caller's contract.
     match unsafe { tag(port) }? {
@@ -95,9 +133,36 @@ unsafe fn lifting<R>(
             // SAFETY: tagged as a host call, live during its callback.
             let host = unsafe { &mut *port.cast::<weft_host_call_t>() };
             let (raw, strings) = host.parts();
-            Ok(step(&mut raw.args(), strings)?)
+            let kinds = &raw.signature().params;
+            Ok(step(&mut raw.args(), strings, kinds)?)
         }
         _ => Err(weft_error_t::invalid("not a call or host call")),
+    }
+}
+
+/// A flat value of core type `kind` in the slot encoding of the `_flat`
+/// functions (both ways): an `i32` zero-extended (only its low 32 bits
+/// count), an `i64` as it is, an `f32`'s bits in the low 32 bits, an
+/// `f64`'s bits; NaNs made canonical, as `weft_lower_push_f32`/`f64` and
+/// `weft_lift_take_f32`/`f64` make them.
+#[inline]
+pub(crate) fn flat_slot(kind: ValType, bits: u64) -> u64 {
+    match kind {
+        ValType::I32 => u64::from(bits as u32),
+        ValType::F32 => RawScalar::to_bits(f32::from_bits(bits as u32)),
+        ValType::F64 => RawScalar::to_bits(f64::from_bits(bits)),
+        _ => bits,
+    }
+}
+
+/// A linear memory as the base and length C receives: NULL and 0 when
+/// there is none (or it is empty).
+#[inline]
+pub(crate) fn memory_parts(memory: &mut [u8]) -> (*mut u8, usize) {
+    if memory.is_empty() {
+        (ptr::null_mut(), 0)
+    } else {
+        (memory.as_mut_ptr(), memory.len())
     }
 }
 
@@ -167,6 +232,43 @@ push! {
     weft_lower_push_f32(f32);
     /// Appends a flat `f64` (NaNs made canonical).
     weft_lower_push_f64(f64);
+}
+
+/// Appends the `n` flat values at `vals`, in the slot encoding: each a
+/// `uint64_t`, an `i32` in the low 32 bits (the high ones are ignored), an
+/// `i64` as it is, an `f32`'s bits in the low 32 bits, an `f64`'s bits;
+/// NaNs made canonical. The core types are the signature's (a call's
+/// parameters, a host function's results), from where the pushing stands.
+/// As many `weft_lower_push_*` calls in one: the same errors
+/// (`WEFT_ERROR_LIFT` past the signature's count or when the values go
+/// through memory; the values before the one refused were pushed).
+///
+/// # Safety
+///
+/// `lower` is from a live call or host call; `vals` valid for reads of
+/// `n` values.
+#[no_mangle]
+pub unsafe extern "C" fn weft_lower_push_flat(
+    lower: *mut weft_lower_t,
+    vals: *const u64,
+    n: usize,
+) -> *mut weft_error_t {
+    guard(|| {
+        // SAFETY: the caller's contract.
+        let vals = unsafe { values(vals, n, "vals") }?;
+        // SAFETY: the caller's contract.
+        unsafe {
+            lowering_kinds(lower, |l, kinds| {
+                let at = l.flat_len();
+                for (i, &bits) in vals.iter().enumerate() {
+                    // Past the signature's count push_flat refuses anyway.
+                    let kind = kinds.get(at + i).copied().unwrap_or(ValType::I64);
+                    l.push_flat(flat_slot(kind, bits))?;
+                }
+                Ok(())
+            })
+        }
+    })
 }
 
 macro_rules! write_scalar {
@@ -245,6 +347,48 @@ pub unsafe extern "C" fn weft_lower_realloc(
         let at = unsafe { lowering(lower, |l| l.allocate(size, align)) }?;
         // SAFETY: checked above.
         unsafe { put(ptr, at, "ptr") }
+    })
+}
+
+/// `weft_lower_realloc` and `weft_lower_memory` in one: allocates `size`
+/// bytes aligned to `align` with the component's `realloc`, the address
+/// into `*ptr`, then gives the linear memory as it is after the
+/// allocation (which may have grown it): its base into `*mem` and its
+/// length in bytes into `*mem_len` (NULL and 0 when the component has no
+/// memory), for writing the block through `*mem + *ptr` at once. The
+/// base and length are valid until the next call into wasm, as
+/// `weft_lower_memory`'s. Errors as `weft_lower_realloc`.
+///
+/// # Safety
+///
+/// `lower` is from a live call or host call; `ptr`, `mem` and `mem_len`
+/// valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn weft_lower_alloc(
+    lower: *mut weft_lower_t,
+    size: u32,
+    align: u32,
+    ptr: *mut u32,
+    mem: *mut *mut u8,
+    mem_len: *mut usize,
+) -> *mut weft_error_t {
+    guard(|| {
+        check_out(ptr, "ptr")?;
+        check_out(mem, "mem")?;
+        check_out(mem_len, "mem_len")?;
+        // SAFETY: the caller's contract.
+        let (at, (base, len)) = unsafe {
+            lowering(lower, |l| {
+                let at = l.allocate(size, align)?;
+                Ok((at, memory_parts(l.memory())))
+            })
+        }?;
+        // SAFETY: checked above.
+        unsafe {
+            put(ptr, at, "ptr")?;
+            put(mem, base, "mem")?;
+            put(mem_len, len, "mem_len")
+        }
     })
 }
 
@@ -424,6 +568,52 @@ take! {
     weft_lift_take_f32(f32);
     /// Reads the next flat value as an `f64` (NaNs made canonical).
     weft_lift_take_f64(f64);
+}
+
+/// Reads the next `n` flat values into `out`, in the slot encoding of
+/// `weft_lower_push_flat` (an `i32` zero-extended, an `f32`'s bits in the
+/// low 32 bits, NaNs made canonical), by the signature's core types (a
+/// call's results, a host function's parameters). As many
+/// `weft_lift_take_*` calls in one, except that fewer than `n` values left
+/// is an error before any is taken (`WEFT_ERROR_LIFT`, also when the
+/// values come through memory).
+///
+/// # Safety
+///
+/// `lift` is from a live call or host call; `out` valid for writes of `n`
+/// values.
+#[no_mangle]
+pub unsafe extern "C" fn weft_lift_take_flat(
+    lift: *mut weft_lift_t,
+    out: *mut u64,
+    n: usize,
+) -> *mut weft_error_t {
+    guard(|| {
+        // SAFETY: the caller's contract.
+        let out = unsafe { values_mut(out, n, "out") }?;
+        // SAFETY: the caller's contract.
+        unsafe {
+            lifting_kinds(lift, |l, _, kinds| {
+                let at = l.flat_taken();
+                let left = l.flat_len().saturating_sub(at);
+                if n > left {
+                    let through_memory = if l.spill_area().is_ok() {
+                        " (the values come through memory: read them at the area)"
+                    } else {
+                        ""
+                    };
+                    return Err(LiftError::Signature(format!(
+                        "{n} flat values asked for, {left} left{through_memory}"
+                    )));
+                }
+                for (i, slot) in out.iter_mut().enumerate() {
+                    let kind = kinds.get(at + i).copied().unwrap_or(ValType::I64);
+                    *slot = flat_slot(kind, l.take_flat()?);
+                }
+                Ok(())
+            })
+        }
+    })
 }
 
 macro_rules! read {

@@ -4,7 +4,7 @@ use std::ffi::c_void;
 
 use weft_runtime::component::{Resource, ResourceType};
 
-use crate::host::{callback_outcome, weft_finalizer_t, Callback};
+use crate::host::{callback_outcome, weft_finalizer_t, weft_host_call_t, Callback};
 use crate::objects::{
     delete, weft_func_t, weft_instance_t, weft_linker_t, weft_store_t, with_store,
 };
@@ -230,6 +230,40 @@ pub unsafe extern "C" fn weft_func_resource_type(
         let func = unsafe { get(func, "func") }?;
         let ty = func
             .raw
+            .resource_type(slot)
+            .ok_or_else(|| weft_error_t::not_found(format!("no resource type in slot {slot}")))?;
+        // SAFETY: checked above.
+        unsafe {
+            put(
+                out,
+                Box::into_raw(Box::new(weft_resource_type_t { ty })),
+                "out",
+            )
+        }
+    })
+}
+
+/// The resource type behind handle slot `slot` of the type of the
+/// imported function a host callback implements, into `*out`;
+/// `WEFT_ERROR_NOT_FOUND` past the last slot. Hosts find once, per
+/// function, the slot of each resource type they move.
+///
+/// # Safety
+///
+/// `call` is the live host call of a running callback; `out` valid for a
+/// write.
+#[no_mangle]
+pub unsafe extern "C" fn weft_host_call_resource_type(
+    call: *mut weft_host_call_t,
+    slot: u32,
+    out: *mut *mut weft_resource_type_t,
+) -> *mut weft_error_t {
+    guard(|| {
+        check_out(out, "out")?;
+        // SAFETY: the caller's contract.
+        let call = unsafe { get_mut(call, "call") }?;
+        let ty = call
+            .raw()
             .resource_type(slot)
             .ok_or_else(|| weft_error_t::not_found(format!("no resource type in slot {slot}")))?;
         // SAFETY: checked above.

@@ -35,6 +35,9 @@ reverse(\"hello, weft\") = \"tfew ,olleh\"
 boom: trap kind 1 (WEFT_TRAP_UNREACHABLE): unreachable
 invalid input: kind 9 (WEFT_ERROR_INVALID_ARGUMENT)
 greet(\"c\") = \"[c]\"
+call_flat add(20, 22) = 42
+call_flat quadruple(5) = 20
+invoke_flat reverse(\"flat\") = \"talf\"
 done
 ";
     assert_eq!(stdout, expected, "stderr:\n{stderr}");

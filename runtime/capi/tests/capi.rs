@@ -795,3 +795,27 @@ fn a_missing_import_is_a_link_error() {
         weft_engine_delete(engine);
     }
 }
+
+#[test]
+fn call_flat_refuses_resource_handles() {
+    let env = Env::new();
+    // A handle is moved with weft_lower_own/borrow and weft_lift_own,
+    // never as bare bits: an own result would stay in the component's
+    // table, a borrow would not be lent.
+    for (name, args) in [("make", &[7u64][..]), ("value", &[0u64][..])] {
+        let func = env.func(name);
+        let mut out = 0u64;
+        let (kind, _, text) = error(unsafe {
+            weft_func_call_flat(env.store, func, args.as_ptr(), args.len(), &mut out, 1)
+        });
+        assert_eq!(kind, WEFT_ERROR_TYPE, "{name}");
+        assert!(text.contains("resource handles"), "{text}");
+        unsafe { weft_func_delete(func) };
+    }
+    assert_eq!(env.u32_call("drops", &[]), Ok(0));
+    let add = env.func("add");
+    let mut out = 0u64;
+    ok(unsafe { weft_func_call_flat(env.store, add, [3u64, 4].as_ptr(), 2, &mut out, 1) });
+    assert_eq!(out, 7);
+    unsafe { weft_func_delete(add) };
+}

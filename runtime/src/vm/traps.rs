@@ -18,9 +18,24 @@
 //! if that was the default action, the default is restored and the fault
 //! re-executes, so the process dies as it would have without weft.
 //!
-//! The handler runs on an alternate signal stack that [`catch_traps`] sets up
-//! for each thread the first time it enters wasm, so a stack overflow inside
-//! wasm is caught too.
+//! The handler runs on an alternate signal stack, so a stack overflow inside
+//! wasm is caught too: [`catch_traps`] makes sure of one for each thread the
+//! first time it enters wasm, keeping one the thread already has if it is at
+//! least [`MIN_ALT_STACK_SIZE`] bytes (such as the Go runtime's 32 KiB
+//! signal stacks), else installing its own of [`ALT_STACK_SIZE`] bytes.
+//!
+//! Other runtimes' signal handling in the same process (the Go runtime,
+//! when weft runs under cgo) is kept: weft's handlers are installed with
+//! `SA_ONSTACK` (a signal never lands on a small goroutine stack), the
+//! handlers found at installation get every signal that is not a wasm trap
+//! (Go's then handles its own faults, or crashes as it would without weft),
+//! and an existing alternate stack large enough is used rather than
+//! replaced. Nothing of a thread is kept between two entries into wasm: the
+//! entry state is this thread's innermost [`catch_traps`] and lives on its
+//! stack, and the store recomputes its stack limit at each outermost entry
+//! (`StoreInner::enter_wasm`), so a host may make the steps of one call on
+//! different threads (as Go does when it moves a goroutine between threads
+//! from one cgo call to the next).
 
 use std::any::Any;
 use std::cell::{Cell, RefCell, UnsafeCell};
@@ -434,10 +449,20 @@ unsafe fn chain(signal: c_int, info: *mut libc::siginfo_t, context: *mut c_void)
 /// Usable size of the alternate signal stack weft installs.
 pub const ALT_STACK_SIZE: usize = 64 * 1024;
 
+/// The smallest alternate signal stack a thread already has that weft uses
+/// instead of installing its own: room for the kernel's signal frame (a
+/// few KiB with AVX-512 state), weft's handler (its trap record and frame
+/// walk take about 2 KiB) and a chained handler. The Go runtime gives each
+/// of its threads a 32 KiB one; Rust's standard library gives its threads
+/// one of `SIGSTKSZ` (8 KiB), which is replaced.
+pub const MIN_ALT_STACK_SIZE: usize = 16 * 1024;
+
 enum AltStack {
     /// Not looked at yet on this thread.
     Unchecked,
-    /// The thread already had one at least `ALT_STACK_SIZE` bytes large.
+    /// The thread already had one at least `MIN_ALT_STACK_SIZE` bytes
+    /// large; its owner keeps it (it must stay installed while the thread
+    /// runs wasm).
     Existing,
     /// Ours: a guard page, then `ALT_STACK_SIZE` bytes; kept to be freed
     /// when the thread exits.
@@ -478,9 +503,9 @@ thread_local! {
     static ALT_STACK: RefCell<AltStack> = const { RefCell::new(AltStack::Unchecked) };
 }
 
-/// Make sure this thread has an alternate signal stack of at least
-/// [`ALT_STACK_SIZE`] bytes, installing one (freed when the thread exits)
-/// if needed. [`catch_traps`] calls this and ignores failure; call it
+/// Make sure this thread has an alternate signal stack: one it already has
+/// of at least [`MIN_ALT_STACK_SIZE`] bytes is kept, else one of
+/// [`ALT_STACK_SIZE`] bytes is installed (and freed when the thread exits). [`catch_traps`] calls this and ignores failure; call it
 /// yourself to see the error.
 pub fn ensure_alt_stack() -> io::Result<()> {
     ALT_STACK
@@ -502,7 +527,7 @@ fn set_up_alt_stack() -> io::Result<AltStack> {
     if unsafe { libc::sigaltstack(ptr::null(), &mut current) } != 0 {
         return Err(io::Error::last_os_error());
     }
-    if current.ss_flags & libc::SS_DISABLE == 0 && current.ss_size >= ALT_STACK_SIZE {
+    if current.ss_flags & libc::SS_DISABLE == 0 && current.ss_size >= MIN_ALT_STACK_SIZE {
         return Ok(AltStack::Existing);
     }
     let guard = page_size();
@@ -785,11 +810,108 @@ mod tests {
                 let mut current: libc::stack_t = unsafe { std::mem::zeroed() };
                 // SAFETY: valid pointer.
                 assert_eq!(unsafe { libc::sigaltstack(ptr::null(), &mut current) }, 0);
-                assert!(current.ss_size >= ALT_STACK_SIZE);
+                assert!(current.ss_size >= MIN_ALT_STACK_SIZE);
                 assert_eq!(current.ss_flags & libc::SS_ONSTACK, 0);
             })
             .unwrap();
         thread.join().unwrap();
+    }
+
+    /// Installs an alternate signal stack of `size` bytes on this thread
+    /// (as the Go runtime does on its threads), returning its mapping.
+    fn install_alt_stack(size: usize) -> Mmap {
+        let mut mmap = Mmap::reserve(size).unwrap();
+        mmap.make_accessible(0, size).unwrap();
+        let stack = libc::stack_t {
+            ss_sp: mmap.as_mut_ptr().cast(),
+            ss_flags: 0,
+            ss_size: size,
+        };
+        // SAFETY: the mapping is read/write and outlives its use (the
+        // callers disable it before dropping the mapping, or weft replaced
+        // it).
+        assert_eq!(unsafe { libc::sigaltstack(&stack, ptr::null_mut()) }, 0);
+        mmap
+    }
+
+    /// This thread's alternate signal stack.
+    fn current_alt_stack() -> libc::stack_t {
+        // SAFETY: an all-zero `stack_t` is valid; the query writes it.
+        let mut current: libc::stack_t = unsafe { std::mem::zeroed() };
+        // SAFETY: valid pointer.
+        assert_eq!(unsafe { libc::sigaltstack(ptr::null(), &mut current) }, 0);
+        current
+    }
+
+    #[test]
+    fn an_existing_alternate_stack_large_enough_is_kept() {
+        let code = TestCode::new();
+        let thread = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(move || {
+                // Go's size for its threads' signal stacks; then the
+                // smallest kept, which must do for a stack overflow.
+                for size in [32 * 1024, MIN_ALT_STACK_SIZE] {
+                    let theirs = install_alt_stack(size);
+                    // Looked at once per thread: start afresh.
+                    ALT_STACK.with(|state| *state.borrow_mut() = AltStack::Unchecked);
+                    for _ in 0..3 {
+                        // SAFETY: only JIT frames lie between entry and
+                        // fault.
+                        let trap = unsafe { catch_traps(|| code.recurse()) }.unwrap_err();
+                        assert_eq!(trap.signal, libc::SIGSEGV);
+                        assert_eq!(trap.trap_code, None);
+                    }
+                    let current = current_alt_stack();
+                    assert_eq!(current.ss_sp, theirs.as_mut_ptr().cast());
+                    assert_eq!(current.ss_size, size);
+                    // Ours to take down again.
+                    let disable = libc::stack_t {
+                        ss_sp: ptr::null_mut(),
+                        ss_flags: libc::SS_DISABLE,
+                        ss_size: 0,
+                    };
+                    // SAFETY: disabling this thread's alternate stack,
+                    // which is not in use.
+                    assert_eq!(unsafe { libc::sigaltstack(&disable, ptr::null_mut()) }, 0);
+                    drop(theirs);
+                }
+            })
+            .unwrap();
+        thread.join().unwrap();
+    }
+
+    #[test]
+    fn a_small_alternate_stack_is_replaced() {
+        let code = TestCode::new();
+        let thread = std::thread::Builder::new()
+            .spawn(move || {
+                let small = install_alt_stack(8 * 1024);
+                // SAFETY: nothing faults.
+                unsafe { catch_traps(|| code.ret()) }.unwrap();
+                let current = current_alt_stack();
+                assert_ne!(current.ss_sp, small.as_mut_ptr().cast());
+                assert_eq!(current.ss_size, ALT_STACK_SIZE);
+                // No longer installed: the mapping may go.
+                drop(small);
+            })
+            .unwrap();
+        thread.join().unwrap();
+    }
+
+    #[test]
+    fn the_handlers_run_on_the_alternate_stack() {
+        init();
+        for &signal in &SIGNALS {
+            // SAFETY: an all-zero `sigaction` is valid; the query writes it.
+            let mut action: libc::sigaction = unsafe { std::mem::zeroed() };
+            // SAFETY: valid pointers; a query changes nothing.
+            let rc = unsafe { libc::sigaction(signal, ptr::null(), &mut action) };
+            assert_eq!(rc, 0);
+            assert_eq!(action.sa_sigaction, handler as *const () as usize);
+            assert_ne!(action.sa_flags & libc::SA_ONSTACK, 0, "signal {signal}");
+            assert_ne!(action.sa_flags & libc::SA_SIGINFO, 0, "signal {signal}");
+        }
     }
 
     #[test]

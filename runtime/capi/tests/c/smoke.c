@@ -1,7 +1,10 @@
 /* A C host of weft: loads the test component (argv[1]), gives it its host
  * functions, and calls add, reverse (a string both ways), boom (a trap)
  * and greet (through a host callback); invalid UTF-8 input is refused.
- * Prints one line per step; exits 1 on any unexpected error. */
+ * Then the one-crossing paths: add and quadruple (whose host callback
+ * takes and pushes flat slots) through weft_func_call_flat, reverse
+ * through weft_lower_alloc and weft_call_invoke_flat. Prints one line per
+ * step; exits 1 on any unexpected error. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,12 +46,13 @@ static weft_error_t *decorate(void *env, weft_host_call_t *call) {
   return NULL;
 }
 
-/* host-double(x) -> u32. */
+/* host-double(x) -> u32, with flat slots. */
 static weft_error_t *twice(void *env, weft_host_call_t *call) {
   (void)env;
-  int32_t x;
-  TRY(weft_lift_take_i32(weft_host_call_args(call), &x));
-  return weft_lower_push_i32(weft_host_call_results(call), x * 2);
+  uint64_t x;
+  TRY(weft_lift_take_flat(weft_host_call_args(call), &x, 1));
+  uint64_t doubled = (uint32_t)(x * 2);
+  return weft_lower_push_flat(weft_host_call_results(call), &doubled, 1);
 }
 
 static weft_func_t *func(weft_store_t *store, weft_instance_t *instance, const char *name) {
@@ -167,6 +171,45 @@ int main(int argc, char **argv) {
   check(weft_call_discard(call), "discard");
 
   string_call(store, instance, "greet", "c");
+
+  /* A whole call of flat values in one crossing. */
+  uint64_t flat_args[2] = {20, 22}, flat_result = 0;
+  check(weft_func_call_flat(store, add, flat_args, 2, &flat_result, 1), "call_flat add");
+  printf("call_flat add(20, 22) = %llu\n", (unsigned long long)flat_result);
+  weft_func_t *quadruple = func(store, instance, "quadruple");
+  flat_args[0] = 5;
+  check(weft_func_call_flat(store, quadruple, flat_args, 1, &flat_result, 1),
+        "call_flat quadruple");
+  printf("call_flat quadruple(5) = %llu\n", (unsigned long long)flat_result);
+  weft_func_delete(quadruple);
+
+  /* A string written through the memory weft_lower_alloc gives, the
+   * result read through the memory weft_call_invoke_flat gives. */
+  check(weft_call_begin(store, reverse, &call), "begin");
+  uint32_t at;
+  uint8_t *mem;
+  size_t mem_len;
+  check(weft_lower_alloc(weft_call_args(call), 4, 1, &at, &mem, &mem_len), "alloc");
+  if ((size_t)at + 4 > mem_len) {
+    fprintf(stderr, "alloc: block outside memory\n");
+    return 1;
+  }
+  memcpy(mem + at, "flat", 4);
+  uint64_t string_args[2] = {at, 4};
+  const uint8_t *out_mem;
+  size_t out_len;
+  check(weft_call_invoke_flat(call, string_args, 2, &flat_result, 1, &out_mem, &out_len),
+        "invoke_flat");
+  uint32_t result_ptr, result_len;
+  memcpy(&result_ptr, out_mem + flat_result, 4);
+  memcpy(&result_len, out_mem + flat_result + 4, 4);
+  if ((size_t)result_ptr + result_len > out_len) {
+    fprintf(stderr, "invoke_flat: result outside memory\n");
+    return 1;
+  }
+  printf("invoke_flat reverse(\"flat\") = \"%.*s\"\n", (int)result_len,
+         (const char *)out_mem + result_ptr);
+  check(weft_call_finish(call), "finish");
 
   weft_func_delete(reverse);
   weft_func_delete(boom);

@@ -1,4 +1,4 @@
-//! What the C API's tests share: the test component, and the built
+//! What the C API's tests share: the test components, and the built
 //! libraries.
 
 #![allow(dead_code)]
@@ -13,6 +13,14 @@ pub const COMPONENT: &str = include_str!("component.wat");
 /// The test component's binary.
 pub fn component_bytes() -> Vec<u8> {
     wat::parse_str(COMPONENT).expect("valid component text")
+}
+
+/// The text of the component of the one-crossing paths (`flat.rs`).
+pub const FLAT_COMPONENT: &str = include_str!("flat.wat");
+
+/// Its binary.
+pub fn flat_component_bytes() -> Vec<u8> {
+    wat::parse_str(FLAT_COMPONENT).expect("valid component text")
 }
 
 /// The target directory's profile folder (`target/debug`), from this

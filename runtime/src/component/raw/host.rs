@@ -107,15 +107,17 @@ pub struct RawHostCall<'a> {
     added: Vec<Added>,
 }
 
-impl RawHostCall<'_> {
+impl<'a> RawHostCall<'a> {
     /// The type of the import the caller calls.
-    pub fn ty(&self) -> &FuncType {
+    pub fn ty(&self) -> &'a FuncType {
         &self.lowered.ty
     }
 
     /// Its core signature, as the caller lowered it: where the arguments
-    /// come from and where the result goes.
-    pub fn signature(&self) -> &CoreSignature {
+    /// come from and where the result goes. It lives as long as the call
+    /// (not only as this borrow), so its core types can be consulted while
+    /// the arguments are read or the result written.
+    pub fn signature(&self) -> &'a CoreSignature {
         &self.lowered.signature
     }
 

@@ -57,6 +57,13 @@ impl<'a> RawLifter<'a> {
         self.flat.len()
     }
 
+    /// How many of the flat values were read so far (the index of the
+    /// next one).
+    #[inline]
+    pub fn flat_taken(&self) -> usize {
+        *self.position
+    }
+
     /// Reads the next flat value as a `T` (an `i32` truncated to smaller
     /// integers, nonzero as `true`, a `char` checked, NaNs made
     /// canonical).
