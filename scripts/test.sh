@@ -18,3 +18,5 @@ cargo clippy --manifest-path examples/graphql/Cargo.toml --all-targets --locked 
 cargo test --manifest-path examples/graphql/Cargo.toml --locked
 echo "== codegen-python/host: the weft Python module (maturin), kitchen-sink bindings under pytest"
 bash codegen-python/host/tests/run.sh
+echo "== codegen-go: the weft Go package (cgo over weft-capi), generated kitchen-sink and GraphQL packages under go vet and go test -race"
+bash codegen-go/tests/run.sh

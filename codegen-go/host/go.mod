@@ -1,0 +1,3 @@
+module weft.dev/go/weft
+
+go 1.22

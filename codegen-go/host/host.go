@@ -1,0 +1,120 @@
+package weft
+
+/*
+#include <weft.h>
+
+extern weft_error_t *weftGoHostCall(void *env, weft_host_call_t *call);
+extern void weftGoFinalize(void *env);
+*/
+import "C"
+
+import (
+	"fmt"
+	"unsafe"
+)
+
+// HostFunc implements an imported function in Go: it lifts the
+// arguments from call.Lift (flat ones from call.Args), lowers the result
+// into call.Lower and call.Return. An error (or a panic) traps the
+// calling guest with TrapHost.
+type HostFunc func(call *HostCall) error
+
+// HostCall is one call of a [HostFunc], valid during it only. The store
+// is held meanwhile: the function must not call into it.
+type HostCall struct {
+	ptr     *C.weft_host_call_t
+	lift    Lift
+	lower   Lower
+	borrows []*Resource
+}
+
+// DefineFunc defines function name of instance iface ("" for the top
+// level) as f. It takes the type of the import it satisfies.
+func (l *Linker) DefineFunc(iface, name string, f HostFunc) error {
+	if l.ptr == nil {
+		return closedError("linker")
+	}
+	env := newEnv(f)
+	return takeError(C.weft_linker_define_func(l.ptr, stringPtr(iface), C.size_t(len(iface)), stringPtr(name), C.size_t(len(name)),
+		C.weft_host_func_callback_t(C.weftGoHostCall), env, C.weft_finalizer_t(C.weftGoFinalize)))
+}
+
+//export weftGoHostCall
+func weftGoHostCall(env unsafe.Pointer, call *C.weft_host_call_t) (result *C.weft_error_t) {
+	f, _ := envValue(env).(HostFunc)
+	utf8 := C.weft_host_call_string_encoding(call) == C.WEFT_STRING_UTF8
+	h := &HostCall{ptr: call}
+	h.lift = Lift{host: call, utf8: utf8, borrows: &h.borrows}
+	h.lower = Lower{host: call, utf8: utf8}
+	defer func() {
+		if p := recover(); p != nil {
+			result = newCError(fmt.Sprintf("host function panicked: %v", p))
+		}
+		for _, r := range h.borrows {
+			r.Close()
+		}
+		h.ptr = nil
+	}()
+	if f == nil {
+		return newCError("host function is missing")
+	}
+	if err := f(h); err != nil {
+		return newCError(err.Error())
+	}
+	return nil
+}
+
+// Args gives the flat arguments, all at once (one address when they are
+// in memory: read them through Lift).
+func (h *HostCall) Args(dst []uint64) error {
+	return takeError(C.weft_lift_take_flat(h.lift.handle(), slots(dst), C.size_t(len(dst))))
+}
+
+// Lift is where the arguments are lifted from.
+func (h *HostCall) Lift() *Lift { return &h.lift }
+
+// Lower is where the result is lowered.
+func (h *HostCall) Lower() *Lower { return &h.lower }
+
+// Return gives the flat results (none when the result goes to
+// Lower().Area()).
+func (h *HostCall) Return(results []uint64) error {
+	if len(results) == 0 {
+		return nil
+	}
+	return takeError(C.weft_lower_push_flat(h.lower.handle(), slots(results), C.size_t(len(results))))
+}
+
+// DropResource drops an own resource from inside the call (its
+// destructor runs) and closes it.
+func (h *HostCall) DropResource(r *Resource) error {
+	if err := r.usable(); err != nil {
+		return err
+	}
+	err := takeError(C.weft_host_call_drop_resource(h.ptr, r.ptr))
+	r.ptr = nil
+	r.gone = "was dropped"
+	return err
+}
+
+// SlotOf gives the handle slot that stands for resource type t in the
+// type of the imported function being called, for [Lift.Own],
+// [Lift.Borrow], [Lower.Own] and [Lower.Borrow]; an *Error of kind
+// ErrorNotFound if it has none. The answer is the same at every call of
+// the function, so callers may keep it.
+func (h *HostCall) SlotOf(t *ResourceType) (uint32, error) {
+	if t == nil || t.ptr == nil {
+		return 0, closedError("resource type")
+	}
+	for slot := C.uint32_t(0); ; slot++ {
+		var st *C.weft_resource_type_t
+		if err := takeError(C.weft_host_call_resource_type(h.ptr, slot, &st)); err != nil {
+			return 0, &Error{Kind: ErrorNotFound, Message: "the imported function has no handle of that resource type"}
+		}
+		equal := bool(C.weft_resource_type_equal(st, t.ptr))
+		C.weft_resource_type_delete(st)
+		if equal {
+			return uint32(slot), nil
+		}
+	}
+}

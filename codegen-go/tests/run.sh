@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The Go side of weft, from scratch: weft-capi built as a static library
+# (release), the kitchen-sink guest and the GraphQL example built from
+# source and componentized, their Go packages made by
+# `weft bindgen --lang go`; then gofmt, go vet and `go test -race` over
+# the runtime package (codegen-go/host) and the end-to-end tests
+# (codegen-go/tests/go), which import the generated packages.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$root"
+work="$root/target/tmp/go"
+mkdir -p "$work"
+
+echo "== weft-capi (release static library) and weft"
+cargo build --release --locked -p weft-capi
+cargo build --locked -p weft-cli
+weft="$root/target/debug/weft"
+
+echo "== kitchen-sink guest: build, componentize, bindgen --lang go"
+cargo build --release --locked --target wasm32-unknown-unknown \
+  --manifest-path guests/Cargo.toml --target-dir guests/target -p kitchen-sink
+"$weft" componentize guests/target/wasm32-unknown-unknown/release/kitchen_sink.wasm \
+  -o "$work/kitchen-sink.wasm"
+rm -rf "$work/kitchensink"
+"$weft" bindgen --lang go guests/kitchen-sink/wit --wasm "$work/kitchen-sink.wasm" \
+  --module weft.dev/test/kitchensink -o "$work/kitchensink"
+
+echo "== examples/graphql: build, bindgen --lang go"
+WEFT="$weft" bash examples/graphql/build.sh "$work/graphql.component.wasm"
+rm -rf "$work/graphql"
+"$weft" bindgen --lang go examples/graphql/wit --wasm "$work/graphql.component.wasm" \
+  --module weft.dev/test/graphql -o "$work/graphql"
+
+echo "== gofmt -l (must print nothing)"
+unformatted="$(gofmt -l codegen-go/host codegen-go/tests/go "$work/kitchensink" "$work/graphql")"
+if [ -n "$unformatted" ]; then
+  echo "not gofmt-formatted:"; echo "$unformatted"; exit 1
+fi
+
+export WEFT_TEST_KITCHEN_SINK="$work/kitchen-sink.wasm"
+export WEFT_TEST_GRAPHQL_CORPUS="$root/examples/graphql/corpus"
+for module in codegen-go/host "$work/kitchensink" "$work/graphql" codegen-go/tests/go; do
+  echo "== go vet: $module"
+  (cd "$module" && go vet ./...)
+done
+for module in codegen-go/host codegen-go/tests/go; do
+  echo "== go test -race: $module"
+  (cd "$module" && go test -race -count=1 ./...)
+done
