@@ -32,7 +32,7 @@ rm -rf "$work/graphql"
   --module weft.dev/test/graphql -o "$work/graphql"
 
 echo "== gofmt -l (must print nothing)"
-unformatted="$(gofmt -l codegen-go/host codegen-go/tests/go "$work/kitchensink" "$work/graphql")"
+unformatted="$(gofmt -l codegen-go/host codegen-go/tests/go examples/graphql/demo/go "$work/kitchensink" "$work/graphql")"
 if [ -n "$unformatted" ]; then
   echo "not gofmt-formatted:"; echo "$unformatted"; exit 1
 fi
@@ -47,3 +47,11 @@ for module in codegen-go/host codegen-go/tests/go; do
   echo "== go test -race: $module"
   (cd "$module" && go test -race -count=1 ./...)
 done
+
+echo "== the demo's Go program (examples/graphql/demo/go), as scripts/demo.sh runs it"
+rm -rf "$root/target/tmp/demo/graphql-go"
+"$weft" bindgen --lang go examples/graphql/wit --wasm "$work/graphql.component.wasm" \
+  --module weft.dev/demo/graphql -o "$root/target/tmp/demo/graphql-go"
+demo_out="$(cd examples/graphql/demo/go && go vet . && go run .)"
+echo "$demo_out"
+grep -q '^data: {"book":{"title":"Foundation"' <<<"$demo_out"
