@@ -60,3 +60,12 @@ echo "== mypy --strict over the weft package"
 echo "== pytest codegen-python/host/tests"
 cd codegen-python/host/tests
 "$venv/bin/python" -m pytest -q -p no:cacheprovider
+
+if [ "${WEFT_PY_HOST_GRAPHQL:-1}" = 1 ]; then
+  echo "== the demo's Python program (examples/graphql/demo/demo.py): mypy --strict, run"
+  cd "$root"
+  "$venv/bin/python" -m mypy --strict --no-incremental examples/graphql/demo/demo.py
+  demo_out="$("$venv/bin/python" examples/graphql/demo/demo.py)"
+  echo "$demo_out"
+  grep -q '^data: {"book":{"title":"Foundation"' <<<"$demo_out"
+fi
