@@ -3,6 +3,7 @@ package weftests
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"sync"
 	"testing"
@@ -169,6 +170,72 @@ func TestConcurrentCallsOnSeparateAndSharedInstances(t *testing.T) {
 				}
 			}
 		}(w)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
+func TestTrapsInGuestCode(t *testing.T) {
+	cases := []struct {
+		name string
+		call func(f *ks.Faults) error
+		kind weft.TrapKind
+		text string
+	}{
+		{"panic", func(f *ks.Faults) error { return f.Fail("guest gave up") }, weft.TrapUnreachable, "unreachable"},
+		{"stack exhaustion", func(f *ks.Faults) error { _, err := f.Recurse(100_000_000); return err }, weft.TrapStackOverflow, "call stack exhausted"},
+		{"wild read", func(f *ks.Faults) error { _, err := f.Peek(math.MaxUint32); return err }, weft.TrapMemoryOutOfBounds, "out of bounds"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			sink := newSink(t, &host{})
+			eq(t, "recurse(1000) first", must(sink.Faults().Recurse(1000))(t), uint64(1000))
+			err := tc.call(sink.Faults())
+			var trap *weft.Trap
+			if !errors.As(err, &trap) || trap.Kind != tc.kind || !strings.Contains(trap.Message, tc.text) {
+				t.Fatalf("err = %v, want a %v trap saying %q", err, tc.kind, tc.text)
+			}
+			if len(trap.Backtrace) == 0 {
+				t.Fatal("no wasm backtrace")
+			}
+			if _, err := sink.Faults().Recurse(1); !errors.Is(err, weft.ErrPoisoned) {
+				t.Fatalf("a call after the trap = %v, want ErrPoisoned", err)
+			}
+			fresh := newSink(t, &host{})
+			eq(t, "a new instance works", must(fresh.Faults().Recurse(1000))(t), uint64(1000))
+		})
+	}
+}
+
+func TestTrapsOnSeveralGoroutinesAtOnce(t *testing.T) {
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for w := 0; w < 8; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sink, err := ks.New(ks.Imports{Host: &host{}, HostThings: hostThings{}})
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer sink.Close()
+			for i := 0; i < 5; i++ {
+				_, err := sink.Faults().Recurse(100_000_000)
+				var trap *weft.Trap
+				if i == 0 && (!errors.As(err, &trap) || trap.Kind != weft.TrapStackOverflow) {
+					errs <- fmt.Errorf("first call: %v", err)
+					return
+				}
+				if i > 0 && !errors.Is(err, weft.ErrPoisoned) {
+					errs <- fmt.Errorf("call %d: %v", i, err)
+					return
+				}
+			}
+		}()
 	}
 	wg.Wait()
 	close(errs)

@@ -3,6 +3,8 @@ after a trap."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 import kitchen_sink as ks
@@ -137,3 +139,24 @@ def test_descriptor_mismatch_names_the_place() -> None:
 
 def test_tally_protocol_object_works_as_is(sink: ks.KitchenSink) -> None:
     assert sink.describe_tally(Tally("q", 1)) == "q=1"
+
+
+@pytest.mark.parametrize(
+    ("fault", "message"),
+    [
+        (lambda s: s.faults.fail("guest gave up"), "unreachable"),
+        (lambda s: s.faults.recurse(100_000_000), "call stack exhausted"),
+        (lambda s: s.faults.peek(2**32 - 1), "out of bounds"),
+    ],
+    ids=["panic", "stack-exhaustion", "wild-read"],
+)
+def test_traps_in_guest_code(fault: Callable[[ks.KitchenSink], object], message: str) -> None:
+    sink = ks.KitchenSink(host=Host(), host_things=HostThings())
+    assert sink.faults.recurse(1000) == 1000
+    with pytest.raises(weft.Trap, match=message) as info:
+        fault(sink)
+    assert "wasm backtrace" in str(info.value)
+    with pytest.raises(weft.Trap, match="trapped earlier"):
+        sink.faults.recurse(1)
+    fresh = ks.KitchenSink(host=Host(), host_things=HostThings())
+    assert fresh.faults.recurse(1000) == 1000

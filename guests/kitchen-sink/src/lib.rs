@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 wit_bindgen::generate!({ world: "kitchen-sink" });
 
-use exports::weft_test::kitchen_sink::{compound, resources, scalars};
+use exports::weft_test::kitchen_sink::{compound, faults, resources, scalars};
 use weft_test::kitchen_sink::host;
 // `Color`, `Permissions`, `Point`, `Stats` and `Tally` are in scope
 // already: the world `use`s them.
@@ -582,5 +582,28 @@ impl resources::Guest for KitchenSink {
 
     fn live_accumulators() -> u32 {
         LIVE_ACCUMULATORS.load(Ordering::Relaxed)
+    }
+}
+
+/// Faults on purpose: a panic, a runaway recursion, a wild read.
+impl faults::Guest for KitchenSink {
+    fn fail(message: String) {
+        panic!("{message}");
+    }
+
+    fn recurse(depth: u64) -> u64 {
+        // `black_box` keeps the recursion from becoming a loop.
+        if depth == 0 {
+            0
+        } else {
+            1 + std::hint::black_box(Self::recurse(std::hint::black_box(depth - 1)))
+        }
+    }
+
+    fn peek(address: u32) -> u8 {
+        // SAFETY: none in Rust's terms: on wasm32 every address is a
+        // valid pointer value, and one past the memory's end traps,
+        // which is the point.
+        unsafe { std::ptr::read_volatile(address as usize as *const u8) }
     }
 }
