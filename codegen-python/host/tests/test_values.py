@@ -165,3 +165,18 @@ def test_records_are_made_without_init(sink: ks.KitchenSink) -> None:
     assert type(point) is t.Point
     with pytest.raises(AttributeError):
         point.x = 5  # type: ignore[misc]
+
+
+def test_million_element_lists(sink: ks.KitchenSink) -> None:
+    c = sink.compound
+    values = [(i * 7919) % 2**32 for i in range(1_000_000)]
+    assert c.sum_u32(values) == sum(values)
+    sums = c.prefix_sums(values)
+    running = 0
+    for i, (got, v) in enumerate(zip(sums, values)):
+        running = (running + v) % 2**32
+        assert got == running, i
+    assert len(sums) == len(values)
+    data = bytes(i % 251 for i in range(1_000_000))
+    assert c.reverse_bytes(data) == data[::-1]
+    assert len(c.join(["ab"] * 1_000_000, "")) == 2_000_000
