@@ -240,11 +240,13 @@ weft_error_t *weft_func_call_flat(weft_store_t *store, const weft_func_t *func,
 
 /* Starts a call: the instance is entered and the store is held by the
  * call (other uses of it fail) until weft_call_finish/discard. The store
- * must outlive the call. The steps of a call may be made on different
+ * and the function must outlive the call. The steps of a call may be made on different
  * threads, one at a time (nothing of the thread is kept between them). */
 weft_error_t *weft_call_begin(weft_store_t *store, const weft_func_t *func,
                               weft_call_t **out);
-/* Where the arguments are lowered / the result is lifted from. */
+/* Where the arguments are lowered / the result is lifted from: the
+ * call's own address (as are weft_host_call_args/results of a host call),
+ * so a host may cast instead of calling. */
 weft_lower_t *weft_call_args(weft_call_t *call);
 weft_lift_t *weft_call_results(weft_call_t *call);
 /* Calls with the arguments lowered. On an error (a trap, arguments that
@@ -261,6 +263,12 @@ weft_error_t *weft_call_invoke(weft_call_t *call);
 weft_error_t *weft_call_invoke_flat(weft_call_t *call, const uint64_t *args, size_t nargs,
                                     uint64_t *results, size_t nresults, const uint8_t **mem,
                                     size_t *mem_len);
+/* weft_call_invoke_flat and weft_call_finish in one crossing, for a call
+ * whose result is flat (not in memory) and needs nothing lifted but its
+ * flat values. The call is deleted in every case (discarded on an error;
+ * a result in memory is WEFT_ERROR_TYPE). */
+weft_error_t *weft_call_invoke_finish_flat(weft_call_t *call, const uint64_t *args, size_t nargs,
+                                           uint64_t *results, size_t nresults);
 /* Ends a call whose result was lifted and deletes it: borrows checked,
  * post-return run (its trap is the error). Pointers into memory and
  * lifted strings are invalid from here. Not at that stage: discarded,

@@ -34,7 +34,9 @@ pub struct weft_call_t {
     /// The runtime's call, borrowing `func` and the store (`'static`
     /// stands for "until this object is dropped": both outlive it).
     call: Option<RawCall<'static>>,
-    func: *mut RawFunc,
+    /// The function's `RawFunc`, inside its `weft_func_t` (which outlives
+    /// the call: the header's rule).
+    func: *const RawFunc,
     store: *mut weft_store_t,
     phase: Phase,
     /// A step failed with the runtime's error: only ending is left.
@@ -52,8 +54,7 @@ impl weft_call_t {
         step: impl FnOnce(&mut RawLowerer<'_>, &[ValType]) -> Result<R, LiftError>,
     ) -> Res<R> {
         self.check(Phase::Lowering, "lower an argument")?;
-        // SAFETY: made by Box::into_raw in weft_call_begin, freed only when
-        // this call is dropped.
+        // SAFETY: the `weft_func_t` outlives the call (the header's rule).
         let func = unsafe { &*self.func };
         let call = self.call.as_mut().expect("a call in progress");
         let outcome = step(&mut call.lowerer(), &func.signature().params);
@@ -118,11 +119,9 @@ impl weft_call_t {
 
 impl Drop for weft_call_t {
     fn drop(&mut self) {
-        // The runtime's call first (it borrows the function and store):
-        // dropping it (in place) cleans up by stage.
+        // The runtime's call first (it borrows the store): dropping it (in
+        // place) cleans up by stage.
         self.call = None;
-        // SAFETY: made by Box::into_raw in weft_call_begin, freed once.
-        drop(unsafe { Box::from_raw(self.func) });
         // SAFETY: the store outlives its calls (the header's rule); only
         // the flag is written.
         unsafe { ptr::addr_of_mut!((*self.store).busy).write(false) };
@@ -160,7 +159,7 @@ pub unsafe extern "C" fn weft_call_begin(
                 "the store is in use: a call in progress holds it (finish or discard it first)",
             ));
         }
-        let raw: *mut RawFunc = Box::into_raw(Box::new(func.raw.clone()));
+        let raw: *const RawFunc = &func.raw;
         // Boxed first, the runtime's call written in place (it is large).
         let made = Box::into_raw(Box::new(weft_call_t {
             tag: TAG_CALL,
@@ -171,9 +170,8 @@ pub unsafe extern "C" fn weft_call_begin(
             failed: false,
             strings: Vec::new(),
         }));
-        // SAFETY: `raw` lives until the call is dropped, which drops the
-        // runtime's call first; the store outlives the call (contract) and
-        // is not otherwise used while the flag is set.
+        // SAFETY: `raw` and the store outlive the call (contract); the
+        // store is not otherwise used while the flag is set.
         let (raw_ref, store_ref) = unsafe { (&*raw, &mut *ptr::addr_of_mut!((*store).store)) };
         match raw_ref.begin(store_ref) {
             Ok(call) => {
@@ -185,8 +183,8 @@ pub unsafe extern "C" fn weft_call_begin(
                 }
             }
             Err(err) => {
-                // SAFETY: made above, not shared. Dropping it frees `raw`;
-                // the flag was not set, and its clearing does no harm.
+                // SAFETY: made above, not shared. The flag was not set, and
+                // its clearing does no harm.
                 drop(unsafe { Box::from_raw(made) });
                 Err(err.into())
             }
@@ -253,8 +251,7 @@ pub unsafe extern "C" fn weft_call_invoke_flat(
         if nresults > 0 {
             check_out(results, "results")?;
         }
-        // SAFETY: made by Box::into_raw in weft_call_begin, freed only when
-        // the call is dropped.
+        // SAFETY: the `weft_func_t` outlives the call (the header's rule).
         let func = unsafe { &*call.func };
         let signature = func.signature();
         let pushed = call.lower(|l, _| Ok(l.flat_len()))?;
@@ -326,6 +323,62 @@ pub unsafe extern "C" fn weft_call_invoke_flat(
         }
         Ok(())
     })
+}
+
+/// `weft_call_invoke_flat` and `weft_call_finish` in one crossing, for a
+/// call whose result is flat (not in memory) and needs nothing lifted but
+/// its flat values: pushes the `nargs` values at `args`, calls, writes the
+/// `nresults` results, runs post-return and ends the call. The call is
+/// deleted in every case: on an error (a result in memory is
+/// `WEFT_ERROR_TYPE`; a trap in the callee or its post-return) it is
+/// discarded first.
+///
+/// # Safety
+///
+/// `call` is a live call; it is deleted. `args` valid for reads of
+/// `nargs` values, `results` for writes of `nresults`.
+#[no_mangle]
+pub unsafe extern "C" fn weft_call_invoke_finish_flat(
+    call: *mut weft_call_t,
+    args: *const u64,
+    nargs: usize,
+    results: *mut u64,
+    nresults: usize,
+) -> *mut weft_error_t {
+    if call.is_null() {
+        return Box::into_raw(weft_error_t::invalid("call is NULL"));
+    }
+    // SAFETY: a live call (the caller's contract); the function outlives
+    // it (the header's rule). Only read here.
+    let in_memory = unsafe { (*(*call).func).signature().result_in_memory };
+    let err = if in_memory {
+        Box::into_raw(weft_error_t::wrong_type(
+            "weft_call_invoke_finish_flat: the result is in memory; use weft_call_invoke_flat and weft_call_finish",
+        ))
+    } else {
+        // SAFETY: the caller's contract.
+        unsafe {
+            weft_call_invoke_flat(
+                call,
+                args,
+                nargs,
+                results,
+                nresults,
+                ptr::null_mut(),
+                ptr::null_mut(),
+            )
+        }
+    };
+    if err.is_null() {
+        // SAFETY: live; deleted by it.
+        unsafe { weft_call_finish(call) }
+    } else {
+        // SAFETY: live, and deleted by the discard; the discard's own
+        // error (a post-return trap after a failed step) is secondary to
+        // `err` and deleted once.
+        unsafe { crate::error::weft_error_delete(weft_call_discard(call)) };
+        err
+    }
 }
 
 /// Ends a call whose result was lifted, and deletes it: checks that the

@@ -203,15 +203,17 @@ impl Env {
         let mut call = ptr::null_mut();
         unsafe {
             ok(weft_call_begin(self.store, func, &mut call));
-            weft_func_delete(func); // the call keeps what it needs
             lower(weft_call_args(call));
             let err = weft_call_invoke(call);
             if !err.is_null() {
                 ok(weft_call_discard(call));
+                // The function outlives its calls (weft.h).
+                weft_func_delete(func);
                 return Err(error(err));
             }
             let result = lift(weft_call_results(call));
             let err = weft_call_finish(call);
+            weft_func_delete(func);
             if err.is_null() {
                 Ok(result)
             } else {

@@ -965,3 +965,80 @@ fn timing_of_call_flat() {
         assert_eq!(add_typed.call(&mut store, (2, 40)).unwrap(), 42);
     });
 }
+
+#[test]
+fn invoke_finish_flat_ends_the_call_in_every_case() {
+    let env = Env::new();
+    let (add, divide, upper) = (env.func("add"), env.func("divide"), env.func("upper"));
+    let counted = env.func("counted");
+    unsafe {
+        let mut call = ptr::null_mut();
+        let mut result = 0u64;
+        ok(weft_call_begin(env.store, add.0, &mut call));
+        ok(weft_call_invoke_finish_flat(
+            call,
+            [40u64, 2].as_ptr(),
+            2,
+            &mut result,
+            1,
+        ));
+        assert_eq!(result, 42);
+        // Post-return runs (`counted` gives how many ran before it) and
+        // the store is free.
+        let mut posts = [0u64; 2];
+        for slot in &mut posts {
+            ok(weft_call_begin(env.store, counted.0, &mut call));
+            ok(weft_call_invoke_finish_flat(call, ptr::null(), 0, slot, 1));
+        }
+        assert_eq!(posts[1], posts[0] + 1);
+
+        // A trap: the error, the call deleted, the store usable.
+        ok(weft_call_begin(env.store, divide.0, &mut call));
+        let (kind, trap, _) = error(weft_call_invoke_finish_flat(
+            call,
+            [1u64, 0].as_ptr(),
+            2,
+            &mut result,
+            1,
+        ));
+        assert_eq!(
+            (kind, trap),
+            (WEFT_ERROR_TRAP, WEFT_TRAP_INTEGER_DIVISION_BY_ZERO)
+        );
+        assert_eq!(env.call_flat("add", &[1, 2], 1), Ok(vec![3]));
+
+        // Wrong counts: an error, and the call is gone all the same.
+        ok(weft_call_begin(env.store, add.0, &mut call));
+        let (kind, _, _) = error(weft_call_invoke_finish_flat(
+            call,
+            [1u64].as_ptr(),
+            1,
+            &mut result,
+            1,
+        ));
+        assert_eq!(kind, WEFT_ERROR_TYPE);
+        assert_eq!(env.call_flat("add", &[2, 2], 1), Ok(vec![4]));
+
+        // A result in memory needs lifting: refused, the call discarded.
+        ok(weft_call_begin(env.store, upper.0, &mut call));
+        let (kind, _, text) = error(weft_call_invoke_finish_flat(
+            call,
+            ptr::null(),
+            0,
+            &mut result,
+            1,
+        ));
+        assert_eq!(kind, WEFT_ERROR_TYPE);
+        assert!(text.contains("in memory"), "{text}");
+        assert_eq!(env.call_flat("add", &[3, 2], 1), Ok(vec![5]));
+
+        let (kind, _, _) = error(weft_call_invoke_finish_flat(
+            ptr::null_mut(),
+            ptr::null(),
+            0,
+            ptr::null_mut(),
+            0,
+        ));
+        assert_eq!(kind, WEFT_ERROR_INVALID_ARGUMENT);
+    }
+}
