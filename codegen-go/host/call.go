@@ -1,6 +1,7 @@
 package weft
 
 /*
+#include <stdlib.h>
 #include <weft.h>
 */
 import "C"
@@ -27,12 +28,44 @@ type Func struct {
 // Name is the name the function was looked up by.
 func (f *Func) Name() string { return f.name }
 
-// slots gives C a pointer to v's first slot (NULL when empty).
-func slots(v []uint64) *C.uint64_t {
-	if len(v) == 0 {
-		return nil
+// maxFlat is the most flat values a call passes (past 16, parameters go
+// through memory).
+const maxFlat = 16
+
+// scratch is C memory for one call's flat values and out-parameters:
+// passing it to C costs no allocation, where a Go pointer would move
+// what it points to to the heap.
+type scratch struct {
+	args    [maxFlat]C.uint64_t
+	results [1]C.uint64_t
+	u32     C.uint32_t
+	u32b    C.uint32_t
+	base    *C.uint8_t
+	size    C.size_t
+	text    *C.char
+	call    *C.weft_call_t
+	res     *C.weft_resource_t
+}
+
+func newScratch() *scratch {
+	return (*scratch)(C.calloc(1, C.size_t(unsafe.Sizeof(scratch{}))))
+}
+
+func freeScratch(sc *scratch) {
+	if sc != nil {
+		C.free(unsafe.Pointer(sc))
 	}
-	return (*C.uint64_t)(unsafe.Pointer(&v[0]))
+}
+
+// put copies the flat values into the scratch block.
+func (sc *scratch) put(args []uint64) (*C.uint64_t, error) {
+	if len(args) > len(sc.args) {
+		return nil, &Error{Kind: ErrorType, Message: fmt.Sprintf("%d flat values given, at most %d pass flat", len(args), maxFlat)}
+	}
+	for i, a := range args {
+		sc.args[i] = C.uint64_t(a)
+	}
+	return &sc.args[0], nil
 }
 
 // CallFlat calls a function whose parameters and results are all flat
@@ -42,12 +75,28 @@ func slots(v []uint64) *C.uint64_t {
 func (f *Func) CallFlat(args []uint64, results []uint64) error {
 	s := f.inst.store
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if err := f.usable(); err != nil {
+		s.mu.Unlock()
 		return err
 	}
-	err := takeError(C.weft_func_call_flat(s.ptr, f.ptr, slots(args), C.size_t(len(args)), slots(results), C.size_t(len(results))))
-	return f.inst.fail(err)
+	sc := s.sc
+	argp, err := sc.put(args)
+	if err == nil && len(results) > len(sc.results) {
+		err = &Error{Kind: ErrorType, Message: fmt.Sprintf("%s: room for %d results given, at most 1 is flat", f.name, len(results))}
+	}
+	if err == nil {
+		err = takeError(C.weft_func_call_flat(s.ptr, f.ptr, argp, C.size_t(len(args)), &sc.results[0], C.size_t(len(results))))
+	}
+	if err != nil {
+		err = f.inst.fail(err)
+		s.mu.Unlock()
+		return err
+	}
+	for i := range results {
+		results[i] = uint64(sc.results[i])
+	}
+	s.mu.Unlock()
+	return nil
 }
 
 // SlotOf gives the handle slot that stands for resource type t in the
@@ -76,20 +125,24 @@ func (f *Func) SlotOf(t *ResourceType) (uint32, error) {
 	}
 }
 
-// Call is a call in stages, from [Func.Begin] to [Call.Finish] or
-// [Call.Discard]; it holds its store's lock throughout.
+// Call is a call in stages, from [Func.Begin] to [Call.Discard], which
+// must always follow (defer it): it ends the call if [Call.Finish] or
+// [Call.InvokeFinish] did not, and releases the store, which the call
+// holds throughout. A store reuses one Call for all its calls.
 type Call struct {
-	fn    *Func
-	ptr   *C.weft_call_t
-	ended bool
-	lower Lower
-	lift  Lift
+	fn *Func
+	// ptr is the C call, nil once it has ended.
+	ptr    *C.weft_call_t
+	active bool
+	sc     *scratch
+	lower  Lower
+	lift   Lift
 	// owned are resources passed as own handles, the host's no more once
 	// the callee has them.
 	owned []*Resource
 }
 
-// Begin starts a call: the store is locked until Finish or Discard.
+// Begin starts a call: the store is locked until Discard.
 func (f *Func) Begin() (*Call, error) {
 	s := f.inst.store
 	s.mu.Lock()
@@ -97,14 +150,18 @@ func (f *Func) Begin() (*Call, error) {
 		s.mu.Unlock()
 		return nil, err
 	}
-	var ptr *C.weft_call_t
-	if err := takeError(C.weft_call_begin(s.ptr, f.ptr, &ptr)); err != nil {
+	sc := s.sc
+	if err := takeError(C.weft_call_begin(s.ptr, f.ptr, &sc.call)); err != nil {
+		err = f.inst.fail(err)
 		s.mu.Unlock()
-		return nil, f.inst.fail(err)
+		return nil, err
 	}
-	c := &Call{fn: f, ptr: ptr}
-	c.lower = Lower{call: ptr, utf8: f.utf8, owned: &c.owned}
-	c.lift = Lift{call: ptr, utf8: f.utf8}
+	c := &s.call
+	c.fn, c.ptr, c.active, c.sc = f, sc.call, true, sc
+	c.owned = c.owned[:0]
+	// weft.h: a call's lowering and lifting ports are its own address.
+	c.lower = Lower{ptr: (*C.weft_lower_t)(unsafe.Pointer(sc.call)), utf8: f.utf8, sc: sc, owned: &c.owned}
+	c.lift = Lift{ptr: (*C.weft_lift_t)(unsafe.Pointer(sc.call)), utf8: f.utf8, sc: sc}
 	return c, nil
 }
 
@@ -114,66 +171,127 @@ func (c *Call) Lower() *Lower { return &c.lower }
 // Lift is where the results are lifted from, after Invoke.
 func (c *Call) Lift() *Lift { return &c.lift }
 
+func (c *Call) ended() error {
+	return &Error{Kind: ErrorInvalidArgument, Message: "the call has ended"}
+}
+
+// args gives the flat arguments to pass: none when the parameters went
+// through memory (the runtime has the address Lower.Area gave).
+func (c *Call) args(args []uint64) ([]uint64, error) {
+	if !c.fn.paramsInMemory {
+		return args, nil
+	}
+	if len(args) != 1 {
+		return nil, &Error{Kind: ErrorType, Message: fmt.Sprintf("%s takes its parameters through memory: one address, %d values given", c.fn.name, len(args))}
+	}
+	return nil, nil
+}
+
 // Invoke passes the flat arguments, runs the callee and gives its flat
 // results (when the result is in memory, results[0] is its address).
-// On an error the call is over: Discard it.
+// After it, lift the result and Finish; on an error the call is over.
 func (c *Call) Invoke(args []uint64, results []uint64) error {
-	if c.ended {
-		return &Error{Kind: ErrorInvalidArgument, Message: "the call has ended"}
+	if c.ptr == nil {
+		return c.ended()
 	}
-	if c.fn.paramsInMemory {
-		// The parameter tuple's address was given by Lower.Area: the C
-		// side passes it itself.
-		if len(args) != 1 {
-			return &Error{Kind: ErrorType, Message: fmt.Sprintf("%s takes its parameters through memory: one address, %d values given", c.fn.name, len(args))}
-		}
-		args = nil
+	args, err := c.args(args)
+	if err != nil {
+		return err
 	}
-	var base *C.uint8_t
-	var n C.size_t
-	err := takeError(C.weft_call_invoke_flat(c.ptr, slots(args), C.size_t(len(args)), slots(results), C.size_t(len(results)), &base, &n))
+	sc := c.sc
+	argp, err := sc.put(args)
+	if err != nil {
+		return err
+	}
+	if len(results) > len(sc.results) {
+		return &Error{Kind: ErrorType, Message: fmt.Sprintf("%s: room for %d results given, at most 1", c.fn.name, len(results))}
+	}
+	err = takeError(C.weft_call_invoke_flat(c.ptr, argp, C.size_t(len(args)), &sc.results[0], C.size_t(len(results)), &sc.base, &sc.size))
 	if err != nil {
 		return c.fn.inst.fail(err)
 	}
+	c.movedOwned()
+	for i := range results {
+		results[i] = uint64(sc.results[i])
+	}
+	c.lift.setMemory(sc.base, sc.size)
+	return nil
+}
+
+// InvokeFinish is Invoke and Finish in one crossing, for a call whose
+// result is flat scalars only (nothing to lift from memory or handles).
+func (c *Call) InvokeFinish(args []uint64, results []uint64) error {
+	if c.ptr == nil {
+		return c.ended()
+	}
+	args, err := c.args(args)
+	if err != nil {
+		return err
+	}
+	sc := c.sc
+	argp, err := sc.put(args)
+	if err != nil {
+		return err
+	}
+	if len(results) > len(sc.results) {
+		return &Error{Kind: ErrorType, Message: fmt.Sprintf("%s: room for %d results given, at most 1", c.fn.name, len(results))}
+	}
+	ptr := c.ptr
+	c.ptr = nil // deleted by the call below in every case
+	err = takeError(C.weft_call_invoke_finish_flat(ptr, argp, C.size_t(len(args)), &sc.results[0], C.size_t(len(results))))
+	if err != nil {
+		return c.fn.inst.fail(err)
+	}
+	c.movedOwned()
+	for i := range results {
+		results[i] = uint64(sc.results[i])
+	}
+	return nil
+}
+
+func (c *Call) movedOwned() {
 	for _, r := range c.owned {
 		r.moved()
 	}
 	c.owned = c.owned[:0]
-	c.lift.setMemory(base, n)
-	return nil
 }
 
 // Finish ends a call whose results were lifted: borrows are checked and
 // the callee's post-return runs (its trap is the error). Memory read
-// through the call is invalid from here.
+// through the call is invalid from here. Discard still follows.
 func (c *Call) Finish() error {
-	if c.ended {
-		return &Error{Kind: ErrorInvalidArgument, Message: "the call has ended"}
+	if c.ptr == nil {
+		return c.ended()
 	}
-	c.ended = true
+	ptr := c.ptr
+	c.ptr = nil
 	inst := c.fn.inst
-	defer inst.store.mu.Unlock()
 	if c.lift.err != nil {
 		inst.fail(c.lift.err)
-		takeError(C.weft_call_discard(c.ptr))
+		takeError(C.weft_call_discard(ptr))
 		return c.lift.err
 	}
-	return inst.fail(takeError(C.weft_call_finish(c.ptr)))
+	return inst.fail(takeError(C.weft_call_finish(ptr)))
 }
 
-// Discard ends the call at any stage (before Invoke: not made, resources
-// lowered are the host's again; after: post-return runs, own resources
-// lifted but not kept are dropped). A no-op once the call has ended, so
-// it suits a defer.
+// Discard ends the call if it has not ended (before Invoke: not made,
+// resources lowered are the host's again; after: post-return runs, own
+// resources lifted but not kept are dropped) and releases the store.
+// Call it exactly once per Begin.
 func (c *Call) Discard() {
-	if c.ended {
+	if !c.active {
 		return
 	}
-	c.ended = true
+	c.active = false
 	inst := c.fn.inst
-	defer inst.store.mu.Unlock()
 	if c.lift.err != nil {
 		inst.fail(c.lift.err)
 	}
-	inst.fail(takeError(C.weft_call_discard(c.ptr)))
+	if c.ptr != nil {
+		ptr := c.ptr
+		c.ptr = nil
+		inst.fail(takeError(C.weft_call_discard(ptr)))
+	}
+	c.fn = nil
+	inst.store.mu.Unlock()
 }

@@ -122,6 +122,12 @@ type Store struct {
 	ptr *C.weft_store_t
 	// instances are closed with the store.
 	instances []*Instance
+	// sc is C memory for the flat values and out-parameters of calls, so
+	// that cgo is passed no Go memory and nothing escapes to the heap;
+	// used under mu.
+	sc *scratch
+	// call is reused by every staged call, one at a time under mu.
+	call Call
 }
 
 // NewStore makes an empty store.
@@ -133,7 +139,7 @@ func NewStore(e *Engine) (*Store, error) {
 	if err := takeError(C.weft_store_new(e.ptr, &s)); err != nil {
 		return nil, err
 	}
-	return &Store{ptr: s}, nil
+	return &Store{ptr: s, sc: newScratch()}, nil
 }
 
 // Close releases the store and everything made in it; its instances,
@@ -151,6 +157,8 @@ func (s *Store) Close() {
 	s.instances = nil
 	C.weft_store_delete(s.ptr)
 	s.ptr = nil
+	freeScratch(s.sc)
+	s.sc = nil
 }
 
 // Linker holds host functions, resource types and instances by name,

@@ -10,6 +10,7 @@ import "C"
 
 import (
 	"fmt"
+	"sync"
 	"unsafe"
 )
 
@@ -23,6 +24,7 @@ type HostFunc func(call *HostCall) error
 // is held meanwhile: the function must not call into it.
 type HostCall struct {
 	ptr     *C.weft_host_call_t
+	sc      *scratch
 	lift    Lift
 	lower   Lower
 	borrows []*Resource
@@ -39,13 +41,19 @@ func (l *Linker) DefineFunc(iface, name string, f HostFunc) error {
 		C.weft_host_func_callback_t(C.weftGoHostCall), env, C.weft_finalizer_t(C.weftGoFinalize)))
 }
 
+// hostScratch holds scratch blocks for host calls, which have no store
+// of their own at hand (C memory, kept for reuse, never freed).
+var hostScratch = sync.Pool{New: func() any { return newScratch() }}
+
 //export weftGoHostCall
 func weftGoHostCall(env unsafe.Pointer, call *C.weft_host_call_t) (result *C.weft_error_t) {
 	f, _ := envValue(env).(HostFunc)
 	utf8 := C.weft_host_call_string_encoding(call) == C.WEFT_STRING_UTF8
-	h := &HostCall{ptr: call}
-	h.lift = Lift{host: call, utf8: utf8, borrows: &h.borrows}
-	h.lower = Lower{host: call, utf8: utf8}
+	sc := hostScratch.Get().(*scratch)
+	h := &HostCall{ptr: call, sc: sc}
+	// weft.h: a host call's ports are its own address.
+	h.lift = Lift{ptr: (*C.weft_lift_t)(unsafe.Pointer(call)), utf8: utf8, sc: sc, borrows: &h.borrows}
+	h.lower = Lower{ptr: (*C.weft_lower_t)(unsafe.Pointer(call)), utf8: utf8, sc: sc}
 	defer func() {
 		if p := recover(); p != nil {
 			result = newCError(fmt.Sprintf("host function panicked: %v", p))
@@ -54,6 +62,7 @@ func weftGoHostCall(env unsafe.Pointer, call *C.weft_host_call_t) (result *C.wef
 			r.Close()
 		}
 		h.ptr = nil
+		hostScratch.Put(sc)
 	}()
 	if f == nil {
 		return newCError("host function is missing")
@@ -67,7 +76,27 @@ func weftGoHostCall(env unsafe.Pointer, call *C.weft_host_call_t) (result *C.wef
 // Args gives the flat arguments, all at once (one address when they are
 // in memory: read them through Lift).
 func (h *HostCall) Args(dst []uint64) error {
-	return takeError(C.weft_lift_take_flat(h.lift.handle(), slots(dst), C.size_t(len(dst))))
+	if len(dst) > maxFlat {
+		return &Error{Kind: ErrorType, Message: fmt.Sprintf("%d flat arguments asked for, at most %d pass flat", len(dst), maxFlat)}
+	}
+	sc := h.sc
+	if C.weft_host_call_params_in_memory(h.ptr) {
+		if len(dst) != 1 {
+			return &Error{Kind: ErrorType, Message: fmt.Sprintf("the parameters come through memory: one address, %d values asked for", len(dst))}
+		}
+		if err := takeError(C.weft_lift_area(h.lift.ptr, &sc.u32)); err != nil {
+			return err
+		}
+		dst[0] = uint64(sc.u32)
+		return nil
+	}
+	if err := takeError(C.weft_lift_take_flat(h.lift.ptr, &sc.args[0], C.size_t(len(dst)))); err != nil {
+		return err
+	}
+	for i := range dst {
+		dst[i] = uint64(sc.args[i])
+	}
+	return nil
 }
 
 // Lift is where the arguments are lifted from.
@@ -82,7 +111,11 @@ func (h *HostCall) Return(results []uint64) error {
 	if len(results) == 0 {
 		return nil
 	}
-	return takeError(C.weft_lower_push_flat(h.lower.handle(), slots(results), C.size_t(len(results))))
+	argp, err := h.sc.put(results)
+	if err != nil {
+		return err
+	}
+	return takeError(C.weft_lower_push_flat(h.lower.ptr, argp, C.size_t(len(results))))
 }
 
 // DropResource drops an own resource from inside the call (its

@@ -18,26 +18,13 @@ import (
 // (a *Trap of kind TrapComponent naming what was wrong), later reads give
 // zero values, and Err reports it.
 type Lift struct {
-	call    *C.weft_call_t
-	host    *C.weft_host_call_t
 	ptr     *C.weft_lift_t
 	mem     []byte
 	hasMem  bool
 	utf8    bool
 	err     error
+	sc      *scratch
 	borrows *[]*Resource
-}
-
-// handle gives the C lifting, asked for once.
-func (l *Lift) handle() *C.weft_lift_t {
-	if l.ptr == nil {
-		if l.call != nil {
-			l.ptr = C.weft_call_results(l.call)
-		} else {
-			l.ptr = C.weft_host_call_args(l.host)
-		}
-	}
-	return l.ptr
 }
 
 func (l *Lift) setMemory(base *C.uint8_t, n C.size_t) {
@@ -48,13 +35,12 @@ func (l *Lift) setMemory(base *C.uint8_t, n C.size_t) {
 // memory gives the guest's memory, asked for once.
 func (l *Lift) memory() []byte {
 	if !l.hasMem {
-		var base *C.uint8_t
-		var n C.size_t
-		if err := takeError(C.weft_lift_memory(l.handle(), &base, &n)); err != nil {
+		sc := l.sc
+		if err := takeError(C.weft_lift_memory(l.ptr, &sc.base, &sc.size)); err != nil {
 			l.fail(err)
 			return nil
 		}
-		l.setMemory(base, n)
+		l.setMemory(sc.base, sc.size)
 	}
 	return l.mem
 }
@@ -166,13 +152,12 @@ func (l *Lift) String(ptr, n uint32) string {
 		return ""
 	}
 	if !l.utf8 {
-		var data *C.char
-		var length C.size_t
-		if err := takeError(C.weft_lift_read_string(l.handle(), C.uint32_t(ptr), C.uint32_t(n), &data, &length)); err != nil {
+		sc := l.sc
+		if err := takeError(C.weft_lift_read_string(l.ptr, C.uint32_t(ptr), C.uint32_t(n), &sc.text, &sc.size)); err != nil {
 			l.fail(&Trap{Kind: TrapComponent, Message: "invalid value from the component: " + err.Error()})
 			return ""
 		}
-		return C.GoStringN(data, C.int(length))
+		return C.GoStringN(sc.text, C.int(sc.size))
 	}
 	if !l.Check(ptr, n, 1) {
 		return ""
@@ -262,12 +247,12 @@ func (l *Lift) Own(slot, handle uint32) *Resource {
 	if l.err != nil {
 		return nil
 	}
-	var r *C.weft_resource_t
-	if err := takeError(C.weft_lift_own(l.handle(), C.uint32_t(slot), C.uint32_t(handle), &r)); err != nil {
+	sc := l.sc
+	if err := takeError(C.weft_lift_own(l.ptr, C.uint32_t(slot), C.uint32_t(handle), &sc.res)); err != nil {
 		l.fail(&Trap{Kind: TrapComponent, Message: "invalid value from the component: " + err.Error()})
 		return nil
 	}
-	return &Resource{ptr: r}
+	return &Resource{ptr: sc.res}
 }
 
 // Borrow gives the resource behind the borrow handle handle, lent for
@@ -276,12 +261,12 @@ func (l *Lift) Borrow(slot, handle uint32) *Resource {
 	if l.err != nil {
 		return nil
 	}
-	var r *C.weft_resource_t
-	if err := takeError(C.weft_lift_borrow(l.handle(), C.uint32_t(slot), C.uint32_t(handle), &r)); err != nil {
+	sc := l.sc
+	if err := takeError(C.weft_lift_borrow(l.ptr, C.uint32_t(slot), C.uint32_t(handle), &sc.res)); err != nil {
 		l.fail(&Trap{Kind: TrapComponent, Message: "invalid value from the component: " + err.Error()})
 		return nil
 	}
-	res := &Resource{ptr: r, lent: true}
+	res := &Resource{ptr: sc.res, lent: true}
 	if l.borrows != nil {
 		*l.borrows = append(*l.borrows, res)
 	}

@@ -23,35 +23,21 @@ const (
 // Lower is where values are lowered: a call's arguments or a host
 // function's results. Addresses are offsets into the guest's memory.
 type Lower struct {
-	call *C.weft_call_t
-	host *C.weft_host_call_t
 	ptr  *C.weft_lower_t
 	mem  []byte
 	utf8 bool
+	sc   *scratch
 	// owned collects resources passed as own handles (a call's).
 	owned *[]*Resource
 }
 
-// handle gives the C lowering, asked for once.
-func (l *Lower) handle() *C.weft_lower_t {
-	if l.ptr == nil {
-		if l.call != nil {
-			l.ptr = C.weft_call_args(l.call)
-		} else {
-			l.ptr = C.weft_host_call_results(l.host)
-		}
-	}
-	return l.ptr
-}
-
 // refresh takes the memory as it is now (it may have grown).
 func (l *Lower) refresh() error {
-	var base *C.uint8_t
-	var n C.size_t
-	if err := takeError(C.weft_lower_memory(l.handle(), &base, &n)); err != nil {
+	sc := l.sc
+	if err := takeError(C.weft_lower_memory(l.ptr, &sc.base, &sc.size)); err != nil {
 		return err
 	}
-	l.mem = memorySlice(base, n)
+	l.mem = memorySlice(sc.base, sc.size)
 	return nil
 }
 
@@ -66,28 +52,27 @@ func memorySlice(base *C.uint8_t, n C.size_t) []byte {
 // Alloc allocates size bytes aligned to align with the guest's realloc
 // (its result checked by the runtime). It runs wasm, so it may trap.
 func (l *Lower) Alloc(size, align uint32) (uint32, error) {
-	var ptr C.uint32_t
-	var base *C.uint8_t
-	var n C.size_t
-	if err := takeError(C.weft_lower_alloc(l.handle(), C.uint32_t(size), C.uint32_t(align), &ptr, &base, &n)); err != nil {
+	sc := l.sc
+	if err := takeError(C.weft_lower_alloc(l.ptr, C.uint32_t(size), C.uint32_t(align), &sc.u32, &sc.base, &sc.size)); err != nil {
 		return 0, err
 	}
-	l.mem = memorySlice(base, n)
-	return uint32(ptr), nil
+	l.mem = memorySlice(sc.base, sc.size)
+	return uint32(sc.u32), nil
 }
 
 // Area is where the values go when they go through memory: a call's
 // spilled parameter tuple (allocated in the callee) or the result area a
 // calling guest gave a host function.
 func (l *Lower) Area() (uint32, error) {
-	var ptr C.uint32_t
-	if err := takeError(C.weft_lower_area(l.handle(), &ptr)); err != nil {
+	sc := l.sc
+	if err := takeError(C.weft_lower_area(l.ptr, &sc.u32)); err != nil {
 		return 0, err
 	}
+	ptr := uint32(sc.u32)
 	if err := l.refresh(); err != nil {
 		return 0, err
 	}
-	return uint32(ptr), nil
+	return ptr, nil
 }
 
 // String stores s in the guest, in its string encoding, and gives the
@@ -107,14 +92,15 @@ func (l *Lower) String(s string) (ptr, n uint32, err error) {
 		copy(l.mem[p:], s)
 		return p, uint32(len(s)), nil
 	}
-	var cp, cn C.uint32_t
-	if err := takeError(C.weft_lower_store_string(l.handle(), stringPtr(s), C.size_t(len(s)), &cp, &cn)); err != nil {
+	sc := l.sc
+	if err := takeError(C.weft_lower_store_string(l.ptr, stringPtr(s), C.size_t(len(s)), &sc.u32, &sc.u32b)); err != nil {
 		return 0, 0, err
 	}
+	ptr, n = uint32(sc.u32), uint32(sc.u32b)
 	if err := l.refresh(); err != nil {
 		return 0, 0, err
 	}
-	return uint32(cp), uint32(cn), nil
+	return ptr, n, nil
 }
 
 func invalidUTF8At(s string) int {
@@ -132,13 +118,14 @@ func invalidUTF8At(s string) int {
 // slot (see [Func.SlotOf]) and gives the handle to pass. Once the callee
 // has it, r is closed: the host owns it no more.
 func (l *Lower) Own(slot uint32, r *Resource) (uint32, error) {
-	if r == nil || r.ptr == nil {
-		return 0, closedError("resource")
-	}
-	var h C.uint32_t
-	if err := takeError(C.weft_lower_own(l.handle(), C.uint32_t(slot), r.ptr, &h)); err != nil {
+	if err := r.usable(); err != nil {
 		return 0, err
 	}
+	sc := l.sc
+	if err := takeError(C.weft_lower_own(l.ptr, C.uint32_t(slot), r.ptr, &sc.u32)); err != nil {
+		return 0, err
+	}
+	h := sc.u32
 	if l.owned != nil {
 		*l.owned = append(*l.owned, r)
 	} else {
@@ -150,14 +137,14 @@ func (l *Lower) Own(slot uint32, r *Resource) (uint32, error) {
 // Borrow lends r for the call as a borrow handle of the resource type in
 // handle slot slot, and gives the handle to pass.
 func (l *Lower) Borrow(slot uint32, r *Resource) (uint32, error) {
-	if r == nil || r.ptr == nil {
-		return 0, closedError("resource")
-	}
-	var h C.uint32_t
-	if err := takeError(C.weft_lower_borrow(l.handle(), C.uint32_t(slot), r.ptr, &h)); err != nil {
+	if err := r.usable(); err != nil {
 		return 0, err
 	}
-	return uint32(h), nil
+	sc := l.sc
+	if err := takeError(C.weft_lower_borrow(l.ptr, C.uint32_t(slot), r.ptr, &sc.u32)); err != nil {
+		return 0, err
+	}
+	return uint32(sc.u32), nil
 }
 
 // PutU8 stores v at a (an address Alloc or Area gave).

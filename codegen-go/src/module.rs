@@ -380,6 +380,15 @@ pub(crate) fn export_func(plan: &Plan<'_>, f: &FuncPlan<'_>, recv: &Receiver) ->
         || value.contains("li.")
         || value.contains("li,");
 
+    // A result lifted from its flat values alone (nothing read from
+    // memory, no handles) lets the call end with the invoke: one cgo
+    // crossing less.
+    let finish_with_invoke = !sig.results_in_memory && !uses_li;
+    let invoke = if finish_with_invoke {
+        invoke.replacen("call.Invoke(", "call.InvokeFinish(", 1)
+    } else {
+        invoke
+    };
     b.out.push_str(&head);
     if uses_lo {
         b.line("lo := call.Lower()");
@@ -406,9 +415,11 @@ pub(crate) fn export_func(plan: &Plan<'_>, f: &FuncPlan<'_>, recv: &Receiver) ->
         b.line(ret_with(&wrap(": result").replace("ERR", "err")));
         b.close("}");
     }
-    b.open("if err := call.Finish(); err != nil {");
-    b.line(ret_with(&wrap("").replace("ERR", "err")));
-    b.close("}");
+    if !finish_with_invoke {
+        b.open("if err := call.Finish(); err != nil {");
+        b.line(ret_with(&wrap("").replace("ERR", "err")));
+        b.close("}");
+    }
     match ret(plan, f) {
         Ret::None => b.line("return nil"),
         Ret::One(_) => b.line(format!("return {r}, nil")),

@@ -48,6 +48,7 @@ pub(crate) const PACKAGE_NAMES: &[&str] = &[
     "compileEmbedded",
     "newInstance",
     "callState",
+    "gift",
     "handleTable",
     "flatBool",
     "listBytes",

@@ -427,8 +427,8 @@ fn support(plan: &Plan<'_>) -> String {
     out.push_str(
         "
 // callState is what one call moving resource handles needs: the instance,
-// the handle slots of the function's type, and how to take back the host
-// resources lent for the call.
+// the handle slots of the function's type, how to take back the host
+// resources lent for the call, and the host resources given to it.
 type callState struct {
 ",
     );
@@ -438,17 +438,35 @@ type callState struct {
             ("w".into(), format!("*{world}")),
             ("sl".into(), "[]uint32".into()),
             ("lent".into(), "[]func()".into()),
+            ("given".into(), "[]gift".into()),
         ],
     ));
     out.push_str(
         "}
 
-// done ends the loans of the call.
+// gift is a host object passed as an own handle, and how to forget it if
+// the call ended before the component had it.
+type gift struct {
+	res    *weft.Resource
+	forget func()
+}
+
+// done ends the loans of the call, and forgets the host objects given to
+// a call that ended before the component had them (the runtime gives
+// them back then: their resources are still open). It runs after the
+// call has ended.
 func (cx *callState) done() {
 	for _, f := range cx.lent {
 		f()
 	}
 	cx.lent = nil
+	for _, g := range cx.given {
+		if g.res.Rep() != 0 {
+			g.forget()
+		}
+		g.res.Close()
+	}
+	cx.given = nil
 }
 
 // handleTable keeps the host's objects of one imported resource type by
@@ -538,7 +556,6 @@ func giveHost[T any](cx *callState, lo *weft.Lower, r int, t *handleTable[T], v 
 		t.take(rep)
 		return 0, err
 	}
-	defer res.Close()
 	var h uint32
 	if own {
 		h, err = lo.Own(cx.sl[r], res)
@@ -546,10 +563,15 @@ func giveHost[T any](cx *callState, lo *weft.Lower, r int, t *handleTable[T], v 
 		h, err = lo.Borrow(cx.sl[r], res)
 	}
 	if err != nil {
+		res.Close()
 		t.take(rep)
 		return 0, err
 	}
-	if !own {
+	if own {
+		// Closed by the runtime once the component has it.
+		cx.given = append(cx.given, gift{res, func() { t.take(rep) }})
+	} else {
+		res.Close()
 		cx.lent = append(cx.lent, func() { t.take(rep) })
 	}
 	return h, nil

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The Go side of weft, from scratch: weft-capi built as a static library
-# (release), the kitchen-sink guest and the GraphQL example built from
-# source and componentized, their Go packages made by
+# (release), the kitchen-sink and weft-basics guests and the GraphQL
+# example built from source and componentized, their Go packages made by
 # `weft bindgen --lang go`; then gofmt, go vet and `go test -race` over
 # the runtime package (codegen-go/host) and the end-to-end tests
 # (codegen-go/tests/go), which import the generated packages.
@@ -25,6 +25,15 @@ rm -rf "$work/kitchensink"
 "$weft" bindgen --lang go guests/kitchen-sink/wit --wasm "$work/kitchen-sink.wasm" \
   --module weft.dev/test/kitchensink -o "$work/kitchensink"
 
+echo "== weft-basics guest (weft's guest macros): build, componentize, bindgen --lang go"
+cargo build --release --locked --target wasm32-unknown-unknown \
+  --manifest-path guests/Cargo.toml --target-dir guests/target -p weft-basics
+"$weft" componentize guests/target/wasm32-unknown-unknown/release/weft_basics.wasm \
+  -o "$work/weft-basics.wasm"
+rm -rf "$work/basics"
+"$weft" bindgen --lang go guests/weft-basics/wit --wasm "$work/weft-basics.wasm" \
+  --module weft.dev/test/basics -o "$work/basics"
+
 echo "== examples/graphql: build, bindgen --lang go"
 WEFT="$weft" bash examples/graphql/build.sh "$work/graphql.component.wasm"
 rm -rf "$work/graphql"
@@ -32,14 +41,14 @@ rm -rf "$work/graphql"
   --module weft.dev/test/graphql -o "$work/graphql"
 
 echo "== gofmt -l (must print nothing)"
-unformatted="$(gofmt -l codegen-go/host codegen-go/tests/go examples/graphql/demo/go "$work/kitchensink" "$work/graphql")"
+unformatted="$(gofmt -l codegen-go/host codegen-go/tests/go examples/graphql/demo/go "$work/kitchensink" "$work/basics" "$work/graphql")"
 if [ -n "$unformatted" ]; then
   echo "not gofmt-formatted:"; echo "$unformatted"; exit 1
 fi
 
 export WEFT_TEST_KITCHEN_SINK="$work/kitchen-sink.wasm"
 export WEFT_TEST_GRAPHQL_CORPUS="$root/examples/graphql/corpus"
-for module in codegen-go/host "$work/kitchensink" "$work/graphql" codegen-go/tests/go; do
+for module in codegen-go/host "$work/kitchensink" "$work/basics" "$work/graphql" codegen-go/tests/go; do
   echo "== go vet: $module"
   (cd "$module" && go vet ./...)
 done
