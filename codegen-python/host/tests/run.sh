@@ -51,7 +51,7 @@ if [ "${WEFT_PY_HOST_GRAPHQL:-1}" = 1 ]; then
     -o "$work/graphql-py"
   "$venv/bin/pip" install --quiet --disable-pip-version-check --force-reinstall --no-deps \
     "$work/graphql-py"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check graphql-core
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "graphql-core==3.3.2"
 fi
 
 echo "== mypy --strict over the weft package"
