@@ -244,6 +244,12 @@ weft_error_t *weft_func_call_flat(weft_store_t *store, const weft_func_t *func,
  * threads, one at a time (nothing of the thread is kept between them). */
 weft_error_t *weft_call_begin(weft_store_t *store, const weft_func_t *func,
                               weft_call_t **out);
+/* weft_call_begin and weft_lower_alloc in one crossing: starts a call and
+ * allocates its first argument's block, giving its address and the
+ * callee's memory. On an error no call is left. */
+weft_error_t *weft_call_begin_alloc(weft_store_t *store, const weft_func_t *func, uint32_t size,
+                                    uint32_t align, weft_call_t **out, uint32_t *ptr,
+                                    uint8_t **mem, size_t *mem_len);
 /* Where the arguments are lowered / the result is lifted from: the
  * call's own address (as are weft_host_call_args/results of a host call),
  * so a host may cast instead of calling. */
@@ -263,6 +269,15 @@ weft_error_t *weft_call_invoke(weft_call_t *call);
 weft_error_t *weft_call_invoke_flat(weft_call_t *call, const uint64_t *args, size_t nargs,
                                     uint64_t *results, size_t nresults, const uint8_t **mem,
                                     size_t *mem_len);
+/* weft_call_invoke_flat, lifting and weft_call_finish in one crossing,
+ * for a function whose result is a string or a list of integers or
+ * floats: the result is copied into the store (a string validated, as
+ * UTF-8 in any encoding; a list as its elements' little-endian bytes) and
+ * *data, *len give the copy, valid until the store's next call. The call
+ * is deleted in every case (discarded on an error; another result type
+ * is WEFT_ERROR_TYPE, an invalid result WEFT_ERROR_LIFT). */
+weft_error_t *weft_call_invoke_finish_bytes(weft_call_t *call, const uint64_t *args, size_t nargs,
+                                            const uint8_t **data, size_t *len);
 /* weft_call_invoke_flat and weft_call_finish in one crossing, for a call
  * whose result is flat (not in memory) and needs nothing lifted but its
  * flat values. The call is deleted in every case (discarded on an error;

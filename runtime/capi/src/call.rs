@@ -4,7 +4,9 @@
 use std::convert::Infallible;
 use std::ptr;
 
-use weft_runtime::component::{CallError, LiftError, RawCall, RawFunc, RawLifter, RawLowerer};
+use weft_runtime::component::{
+    CallError, LiftError, RawCall, RawFunc, RawLifter, RawLowerer, Type,
+};
 use weft_runtime::ValType;
 
 use crate::objects::{weft_func_t, weft_store_t, StoreHold};
@@ -20,6 +22,8 @@ enum Phase {
     Returned,
     /// The call is over (`weft_call_invoke` failed).
     Over,
+    /// Ended: the object waits in its store for the next call.
+    Spare,
 }
 
 /// A call in progress, from `weft_call_begin`: lower the arguments
@@ -110,6 +114,7 @@ impl weft_call_t {
                 Phase::Lowering => "before weft_call_invoke",
                 Phase::Returned => "after weft_call_invoke",
                 Phase::Over => "after the call failed",
+                Phase::Spare => "after the call ended",
             };
             return Err(weft_error_t::invalid(format!("cannot {what} {now}")));
         }
@@ -117,14 +122,37 @@ impl weft_call_t {
     }
 }
 
+impl weft_call_t {
+    /// Ends the call: the runtime's call is dropped (in place: it cleans
+    /// up by stage) and the store released. Idempotent.
+    fn end(&mut self) {
+        if let Some(raw) = self.call.take() {
+            drop(raw);
+            // SAFETY: the store outlives its calls (the header's rule);
+            // only the flag is written.
+            unsafe { ptr::addr_of_mut!((*self.store).busy).write(false) };
+        } else if self.phase != Phase::Spare {
+            // SAFETY: as above: begun, its runtime call taken by
+            // finish/discard; the store is live.
+            unsafe { ptr::addr_of_mut!((*self.store).busy).write(false) };
+        }
+        self.phase = Phase::Spare;
+        self.strings.clear();
+    }
+
+    /// Ends the call and keeps its object in the store for the next one.
+    fn recycle(mut self: Box<Self>) {
+        self.end();
+        let store = self.store;
+        // SAFETY: the store outlives its calls (the header's rule), and is
+        // not otherwise used while this runs.
+        unsafe { (*store).spare_call = Some(self) };
+    }
+}
+
 impl Drop for weft_call_t {
     fn drop(&mut self) {
-        // The runtime's call first (it borrows the store): dropping it (in
-        // place) cleans up by stage.
-        self.call = None;
-        // SAFETY: the store outlives its calls (the header's rule); only
-        // the flag is written.
-        unsafe { ptr::addr_of_mut!((*self.store).busy).write(false) };
+        self.end();
     }
 }
 
@@ -160,16 +188,27 @@ pub unsafe extern "C" fn weft_call_begin(
             ));
         }
         let raw: *const RawFunc = &func.raw;
-        // Boxed first, the runtime's call written in place (it is large).
-        let made = Box::into_raw(Box::new(weft_call_t {
-            tag: TAG_CALL,
-            call: None,
-            func: raw,
-            store,
-            phase: Phase::Lowering,
-            failed: false,
-            strings: Vec::new(),
-        }));
+        // The last call's object if there is one, else a new one; boxed
+        // first, the runtime's call written in place (it is large).
+        // SAFETY: a live store, not otherwise used while this runs.
+        let spare = unsafe { (*store).spare_call.take() };
+        let made = match spare {
+            Some(mut object) => {
+                object.func = raw;
+                object.phase = Phase::Lowering;
+                object.failed = false;
+                Box::into_raw(object)
+            }
+            None => Box::into_raw(Box::new(weft_call_t {
+                tag: TAG_CALL,
+                call: None,
+                func: raw,
+                store,
+                phase: Phase::Lowering,
+                failed: false,
+                strings: Vec::new(),
+            })),
+        };
         // SAFETY: `raw` and the store outlive the call (contract); the
         // store is not otherwise used while the flag is set.
         let (raw_ref, store_ref) = unsafe { (&*raw, &mut *ptr::addr_of_mut!((*store).store)) };
@@ -184,12 +223,62 @@ pub unsafe extern "C" fn weft_call_begin(
             }
             Err(err) => {
                 // SAFETY: made above, not shared. The flag was not set, and
-                // its clearing does no harm.
-                drop(unsafe { Box::from_raw(made) });
+                // its clearing (by recycling) does no harm.
+                unsafe { Box::from_raw(made) }.recycle();
                 Err(err.into())
             }
         }
     })
+}
+
+/// `weft_call_begin` and `weft_lower_alloc` in one crossing: starts a
+/// call and allocates `size` bytes aligned to `align` in the callee for
+/// its first argument, giving the address and the callee's memory after
+/// the allocation. On an error no call is left (`*out` is not written).
+///
+/// # Safety
+///
+/// As `weft_call_begin` and `weft_lower_alloc`.
+#[no_mangle]
+pub unsafe extern "C" fn weft_call_begin_alloc(
+    store: *mut weft_store_t,
+    func: *const weft_func_t,
+    size: u32,
+    align: u32,
+    out: *mut *mut weft_call_t,
+    at: *mut u32,
+    mem: *mut *mut u8,
+    mem_len: *mut usize,
+) -> *mut weft_error_t {
+    if out.is_null() {
+        return Box::into_raw(weft_error_t::invalid("out is NULL"));
+    }
+    let mut call = ptr::null_mut();
+    // SAFETY: the caller's contract.
+    let err = unsafe { weft_call_begin(store, func, &mut call) };
+    if !err.is_null() {
+        return err;
+    }
+    // SAFETY: a call just begun; the rest is the caller's contract.
+    let err = unsafe {
+        crate::port::weft_lower_alloc(
+            crate::port::weft_call_args(call),
+            size,
+            align,
+            at,
+            mem,
+            mem_len,
+        )
+    };
+    if err.is_null() {
+        // SAFETY: not NULL (checked), valid for a write by the contract.
+        unsafe { out.write(call) };
+        ptr::null_mut()
+    } else {
+        // SAFETY: live; ended by the discard, whose own error is secondary.
+        unsafe { crate::error::weft_error_delete(weft_call_discard(call)) };
+        err
+    }
 }
 
 /// Calls the callee with the arguments lowered (every flat value pushed,
@@ -381,6 +470,126 @@ pub unsafe extern "C" fn weft_call_invoke_finish_flat(
     }
 }
 
+/// What `weft_call_invoke_finish_bytes` copies out: a string (as UTF-8)
+/// or a list of scalars of this size (their little-endian bytes).
+#[derive(Clone, Copy)]
+enum BytesResult {
+    Text,
+    Scalars(u32),
+}
+
+impl BytesResult {
+    /// For a function whose result is a string or a list of integers or
+    /// floats; `None` for anything else.
+    fn of(result: Option<&Type>) -> Option<BytesResult> {
+        match result? {
+            Type::String => Some(BytesResult::Text),
+            Type::List(element) => match **element {
+                Type::U8 | Type::S8 => Some(BytesResult::Scalars(1)),
+                Type::U16 | Type::S16 => Some(BytesResult::Scalars(2)),
+                Type::U32 | Type::S32 | Type::F32 => Some(BytesResult::Scalars(4)),
+                Type::U64 | Type::S64 | Type::F64 => Some(BytesResult::Scalars(8)),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+}
+
+/// `weft_call_invoke_flat`, lifting and `weft_call_finish` in one
+/// crossing, for a function whose result is a string or a list of
+/// integers or floats: calls, copies the result into the store (a string
+/// validated and as UTF-8, whatever the component's encoding; a list's
+/// elements as their little-endian bytes), runs post-return and ends the
+/// call. `*data` and `*len` then give the copy, valid until the store's
+/// next call. The call is deleted in every case (discarded on an error;
+/// another result type is `WEFT_ERROR_TYPE`; an invalid result is
+/// `WEFT_ERROR_LIFT`, as `weft_lift_read_string` gives).
+///
+/// # Safety
+///
+/// `call` is a live call; it is deleted. `args` valid for reads of
+/// `nargs` values; `data` and `len` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn weft_call_invoke_finish_bytes(
+    call: *mut weft_call_t,
+    args: *const u64,
+    nargs: usize,
+    data: *mut *const u8,
+    len: *mut usize,
+) -> *mut weft_error_t {
+    if call.is_null() {
+        return Box::into_raw(weft_error_t::invalid("call is NULL"));
+    }
+    // Ends the call after a failed step; its own error is secondary.
+    let fail = |err: *mut weft_error_t| {
+        // SAFETY: live; deleted by the discard.
+        unsafe { crate::error::weft_error_delete(weft_call_discard(call)) };
+        err
+    };
+    if data.is_null() || len.is_null() {
+        return fail(Box::into_raw(weft_error_t::invalid("data or len is NULL")));
+    }
+    // SAFETY: a live call; its function outlives it (the header's rule).
+    let (func, store) = unsafe { (&*(*call).func, (*call).store) };
+    let Some(kind) = BytesResult::of(func.ty().result.as_ref()) else {
+        return fail(Box::into_raw(weft_error_t::wrong_type(format!(
+            "weft_call_invoke_finish_bytes: {} does not return a string or a list of numbers",
+            func.ty()
+        ))));
+    };
+    let mut area = 0u64;
+    // SAFETY: the caller's contract.
+    let err = unsafe {
+        weft_call_invoke_flat(
+            call,
+            args,
+            nargs,
+            &mut area,
+            1,
+            ptr::null_mut(),
+            ptr::null_mut(),
+        )
+    };
+    if !err.is_null() {
+        return fail(err);
+    }
+    let err = guard(|| {
+        // SAFETY: a live call, not otherwise used.
+        let call = unsafe { get_mut(call, "call") }?;
+        call.lift(|l, _, _| {
+            let area = l.spill_area()?;
+            let (p, n) = (l.read::<u32>(area)?, l.read::<u32>(area + 4)?);
+            // SAFETY: the store outlives the call; this field is not the
+            // one the runtime's call borrows.
+            let out = unsafe { &mut *ptr::addr_of_mut!((*store).result_bytes) };
+            out.clear();
+            match kind {
+                BytesResult::Text => out.extend_from_slice(l.load_str(p, n)?.as_bytes()),
+                BytesResult::Scalars(size) => {
+                    out.extend_from_slice(l.list_bytes(p, n, size, size)?)
+                }
+            }
+            Ok(())
+        })
+    });
+    if !err.is_null() {
+        return fail(err);
+    }
+    // SAFETY: live; deleted by it.
+    let err = unsafe { weft_call_finish(call) };
+    if err.is_null() {
+        // SAFETY: the store outlives the call; the copy stays until its
+        // next call. `data` and `len` checked above.
+        unsafe {
+            let out = &*ptr::addr_of!((*store).result_bytes);
+            data.write(out.as_ptr());
+            len.write(out.len());
+        }
+    }
+    err
+}
+
 /// Ends a call whose result was lifted, and deletes it: checks that the
 /// callee dropped the borrows it was lent, runs its post-return (a trap
 /// there is the error) and releases the store. Own resources lifted are
@@ -397,11 +606,16 @@ pub unsafe extern "C" fn weft_call_finish(call: *mut weft_call_t) -> *mut weft_e
         if call.is_null() {
             return Err(weft_error_t::invalid("call is NULL"));
         }
-        // SAFETY: made by Box::into_raw in weft_call_begin; deleted here.
+        // SAFETY: made by Box::into_raw in weft_call_begin; ended here
+        // (its object kept for the store's next call).
         let mut call = unsafe { Box::from_raw(call) };
-        call.check(Phase::Returned, "finish the call")?;
-        let raw = call.call.take().expect("a call in progress");
-        Ok(raw.finish()?)
+        let outcome = (|| -> Res<()> {
+            call.check(Phase::Returned, "finish the call")?;
+            let raw = call.call.take().expect("a call in progress");
+            Ok(raw.finish()?)
+        })();
+        call.recycle();
+        outcome
     })
 }
 
@@ -420,12 +634,15 @@ pub unsafe extern "C" fn weft_call_discard(call: *mut weft_call_t) -> *mut weft_
         if call.is_null() {
             return Ok(());
         }
-        // SAFETY: made by Box::into_raw in weft_call_begin; deleted here.
+        // SAFETY: made by Box::into_raw in weft_call_begin; ended here
+        // (its object kept for the store's next call).
         let mut call = unsafe { Box::from_raw(call) };
-        match call.call.take() {
-            Some(raw) if call.phase != Phase::Over => Ok(raw.discard()?),
+        let outcome = match call.call.take() {
+            Some(raw) if call.phase != Phase::Over => raw.discard().map_err(Into::into),
             _ => Ok(()),
-        }
+        };
+        call.recycle();
+        outcome
     })
 }
 

@@ -1042,3 +1042,141 @@ fn invoke_finish_flat_ends_the_call_in_every_case() {
         assert_eq!(kind, WEFT_ERROR_INVALID_ARGUMENT);
     }
 }
+
+#[test]
+fn begin_alloc_starts_a_call_with_its_first_block_and_objects_are_reused() {
+    let env = Env::new();
+    let func = env.func("upper");
+    unsafe {
+        // Several calls in a row: the store reuses the ended call's object.
+        for text in ["one", "", "three ✓"] {
+            let mut call = ptr::null_mut();
+            let (mut at, mut mem, mut mem_len) = (0u32, ptr::null_mut(), 0usize);
+            ok(weft_call_begin_alloc(
+                env.store,
+                func.0,
+                text.len() as u32,
+                1,
+                &mut call,
+                &mut at,
+                &mut mem,
+                &mut mem_len,
+            ));
+            assert!(at as usize + text.len() <= mem_len);
+            ptr::copy_nonoverlapping(text.as_ptr(), mem.add(at as usize), text.len());
+            let mut result = 0u64;
+            ok(weft_call_invoke_flat(
+                call,
+                [u64::from(at), text.len() as u64].as_ptr(),
+                2,
+                &mut result,
+                1,
+                ptr::null_mut(),
+                ptr::null_mut(),
+            ));
+            let lift = weft_call_results(call);
+            let (mut p, mut n) = (0i32, 0i32);
+            ok(weft_lift_read_i32(lift, result as u32, &mut p));
+            ok(weft_lift_read_i32(lift, result as u32 + 4, &mut n));
+            let (mut data, mut len) = (ptr::null(), 0);
+            ok(weft_lift_read_string(
+                lift, p as u32, n as u32, &mut data, &mut len,
+            ));
+            let got =
+                std::str::from_utf8(std::slice::from_raw_parts(data.cast::<u8>(), len)).unwrap();
+            assert_eq!(got, text.to_uppercase());
+            ok(weft_call_finish(call));
+        }
+        // A failed allocation leaves no call behind: the store is free.
+        let mut call = ptr::null_mut();
+        let (mut at, mut mem, mut mem_len) = (0u32, ptr::null_mut(), 0usize);
+        let err = weft_call_begin_alloc(
+            env.store,
+            func.0,
+            u32::MAX,
+            1,
+            &mut call,
+            &mut at,
+            &mut mem,
+            &mut mem_len,
+        );
+        assert!(!err.is_null());
+        weft_error_delete(err);
+        assert!(call.is_null());
+        assert_eq!(env.call_flat("add", &[1, 2], 1), Ok(vec![3]));
+        // NULL out: refused before anything starts.
+        let (kind, _, _) = error(weft_call_begin_alloc(
+            env.store,
+            func.0,
+            1,
+            1,
+            ptr::null_mut(),
+            &mut at,
+            &mut mem,
+            &mut mem_len,
+        ));
+        assert_eq!(kind, WEFT_ERROR_INVALID_ARGUMENT);
+        assert_eq!(env.call_flat("add", &[2, 2], 1), Ok(vec![4]));
+    }
+}
+
+#[test]
+fn invoke_finish_bytes_copies_a_string_result_out() {
+    let env = Env::new();
+    let (upper, add, counted) = (env.func("upper"), env.func("add"), env.func("counted"));
+    unsafe {
+        let posts_before = env.call_flat("counted", &[], 1).unwrap()[0];
+        for text in ["hello, weft", "", "ünïcode ✓"] {
+            let mut call = ptr::null_mut();
+            let (mut at, mut mem, mut mem_len) = (0u32, ptr::null_mut(), 0usize);
+            ok(weft_call_begin_alloc(
+                env.store,
+                upper.0,
+                text.len() as u32,
+                1,
+                &mut call,
+                &mut at,
+                &mut mem,
+                &mut mem_len,
+            ));
+            ptr::copy_nonoverlapping(text.as_ptr(), mem.add(at as usize), text.len());
+            let (mut data, mut len) = (ptr::null(), 0usize);
+            ok(weft_call_invoke_finish_bytes(
+                call,
+                [u64::from(at), text.len() as u64].as_ptr(),
+                2,
+                &mut data,
+                &mut len,
+            ));
+            let got = std::str::from_utf8(std::slice::from_raw_parts(data, len)).unwrap();
+            // `upper` upper-cases ASCII only.
+            assert_eq!(got, text.to_ascii_uppercase());
+        }
+        // Post-return ran for each (and once for the first `counted`).
+        let mut call = ptr::null_mut();
+        let mut posts = 0u64;
+        ok(weft_call_begin(env.store, counted.0, &mut call));
+        ok(weft_call_invoke_finish_flat(
+            call,
+            ptr::null(),
+            0,
+            &mut posts,
+            1,
+        ));
+        assert_eq!(posts, posts_before + 4);
+
+        // Another result type: refused, the call discarded, the store free.
+        ok(weft_call_begin(env.store, add.0, &mut call));
+        let (mut data, mut len) = (ptr::null(), 0usize);
+        let (kind, _, text) = error(weft_call_invoke_finish_bytes(
+            call,
+            [1u64, 2].as_ptr(),
+            2,
+            &mut data,
+            &mut len,
+        ));
+        assert_eq!(kind, WEFT_ERROR_TYPE);
+        assert!(text.contains("does not return a string"), "{text}");
+        assert_eq!(env.call_flat("add", &[1, 2], 1), Ok(vec![3]));
+    }
+}
