@@ -129,18 +129,36 @@ func (f *Func) SlotOf(t *ResourceType) (uint32, error) {
 // must always follow (defer it): it ends the call if [Call.Finish] or
 // [Call.InvokeFinish] did not, and releases the store, which the call
 // holds throughout. A store reuses one Call for all its calls.
+//
+// The C call starts with the first step that needs it, together with it
+// when that is an allocation (weft_call_begin_alloc): one cgo crossing
+// less for every call that passes a string or a list.
 type Call struct {
-	fn *Func
-	// ptr is the C call, nil once it has ended.
-	ptr    *C.weft_call_t
-	active bool
-	sc     *scratch
-	lower  Lower
-	lift   Lift
+	fn    *Func
+	ptr   *C.weft_call_t
+	state callState
+	sc    *scratch
+	lower Lower
+	lift  Lift
 	// owned are resources passed as own handles, the host's no more once
 	// the callee has them.
 	owned []*Resource
 }
+
+// callState is where a Call is.
+type callState uint8
+
+const (
+	// callIdle: ended and released (Discard ran).
+	callIdle callState = iota
+	// callPending: Begin ran; the C call has not started yet.
+	callPending
+	// callOpen: the C call is in progress.
+	callOpen
+	// callEnded: the C call ended (finished, failed, or invoked and
+	// finished); Discard releases the store.
+	callEnded
+)
 
 // Begin starts a call: the store is locked until Discard.
 func (f *Func) Begin() (*Call, error) {
@@ -150,19 +168,49 @@ func (f *Func) Begin() (*Call, error) {
 		s.mu.Unlock()
 		return nil, err
 	}
-	sc := s.sc
-	if err := takeError(C.weft_call_begin(s.ptr, f.ptr, &sc.call)); err != nil {
-		err = f.inst.fail(err)
-		s.mu.Unlock()
-		return nil, err
-	}
 	c := &s.call
-	c.fn, c.ptr, c.active, c.sc = f, sc.call, true, sc
+	c.fn, c.ptr, c.state, c.sc = f, nil, callPending, s.sc
 	c.owned = c.owned[:0]
-	// weft.h: a call's lowering and lifting ports are its own address.
-	c.lower = Lower{ptr: (*C.weft_lower_t)(unsafe.Pointer(sc.call)), utf8: f.utf8, sc: sc, owned: &c.owned}
-	c.lift = Lift{ptr: (*C.weft_lift_t)(unsafe.Pointer(sc.call)), utf8: f.utf8, sc: sc}
+	c.lower = Lower{utf8: f.utf8, sc: s.sc, owned: &c.owned, call: c}
+	c.lift = Lift{utf8: f.utf8, sc: s.sc}
 	return c, nil
+}
+
+// started records the C call, whose lowering and lifting ports are its
+// own address (weft.h).
+func (c *Call) started(ptr *C.weft_call_t) {
+	c.ptr, c.state = ptr, callOpen
+	c.lower.ptr = (*C.weft_lower_t)(unsafe.Pointer(ptr))
+	c.lift.ptr = (*C.weft_lift_t)(unsafe.Pointer(ptr))
+}
+
+// ensure starts the C call if it has not started; an error if it ended.
+func (c *Call) ensure() error {
+	switch c.state {
+	case callOpen:
+		return nil
+	case callPending:
+		if err := takeError(C.weft_call_begin(c.fn.inst.store.ptr, c.fn.ptr, &c.sc.call)); err != nil {
+			c.state = callEnded
+			return c.fn.inst.fail(err)
+		}
+		c.started(c.sc.call)
+		return nil
+	default:
+		return c.ended()
+	}
+}
+
+// beginAlloc starts the C call with its first allocation.
+func (c *Call) beginAlloc(size, align uint32) (uint32, error) {
+	sc := c.sc
+	if err := takeError(C.weft_call_begin_alloc(c.fn.inst.store.ptr, c.fn.ptr, C.uint32_t(size), C.uint32_t(align), &sc.call, &sc.u32, &sc.base, &sc.size)); err != nil {
+		c.state = callEnded
+		return 0, c.fn.inst.fail(err)
+	}
+	c.started(sc.call)
+	c.lower.mem = memorySlice(sc.base, sc.size)
+	return uint32(sc.u32), nil
 }
 
 // Lower is where the arguments are lowered.
@@ -191,8 +239,8 @@ func (c *Call) args(args []uint64) ([]uint64, error) {
 // results (when the result is in memory, results[0] is its address).
 // After it, lift the result and Finish; on an error the call is over.
 func (c *Call) Invoke(args []uint64, results []uint64) error {
-	if c.ptr == nil {
-		return c.ended()
+	if err := c.ensure(); err != nil {
+		return err
 	}
 	args, err := c.args(args)
 	if err != nil {
@@ -208,6 +256,7 @@ func (c *Call) Invoke(args []uint64, results []uint64) error {
 	}
 	err = takeError(C.weft_call_invoke_flat(c.ptr, argp, C.size_t(len(args)), &sc.results[0], C.size_t(len(results)), &sc.base, &sc.size))
 	if err != nil {
+		// The call is over; Discard deletes it.
 		return c.fn.inst.fail(err)
 	}
 	c.movedOwned()
@@ -221,8 +270,8 @@ func (c *Call) Invoke(args []uint64, results []uint64) error {
 // InvokeFinish is Invoke and Finish in one crossing, for a call whose
 // result is flat scalars only (nothing to lift from memory or handles).
 func (c *Call) InvokeFinish(args []uint64, results []uint64) error {
-	if c.ptr == nil {
-		return c.ended()
+	if err := c.ensure(); err != nil {
+		return err
 	}
 	args, err := c.args(args)
 	if err != nil {
@@ -237,7 +286,7 @@ func (c *Call) InvokeFinish(args []uint64, results []uint64) error {
 		return &Error{Kind: ErrorType, Message: fmt.Sprintf("%s: room for %d results given, at most 1", c.fn.name, len(results))}
 	}
 	ptr := c.ptr
-	c.ptr = nil // deleted by the call below in every case
+	c.ptr, c.state = nil, callEnded // ended by the call below in every case
 	err = takeError(C.weft_call_invoke_finish_flat(ptr, argp, C.size_t(len(args)), &sc.results[0], C.size_t(len(results))))
 	if err != nil {
 		return c.fn.inst.fail(err)
@@ -260,11 +309,11 @@ func (c *Call) movedOwned() {
 // the callee's post-return runs (its trap is the error). Memory read
 // through the call is invalid from here. Discard still follows.
 func (c *Call) Finish() error {
-	if c.ptr == nil {
+	if c.state != callOpen {
 		return c.ended()
 	}
 	ptr := c.ptr
-	c.ptr = nil
+	c.ptr, c.state = nil, callEnded
 	inst := c.fn.inst
 	if c.lift.err != nil {
 		inst.fail(c.lift.err)
@@ -279,19 +328,69 @@ func (c *Call) Finish() error {
 // resources lifted but not kept are dropped) and releases the store.
 // Call it exactly once per Begin.
 func (c *Call) Discard() {
-	if !c.active {
+	if c.state == callIdle {
 		return
 	}
-	c.active = false
 	inst := c.fn.inst
 	if c.lift.err != nil {
 		inst.fail(c.lift.err)
 	}
-	if c.ptr != nil {
-		ptr := c.ptr
-		c.ptr = nil
-		inst.fail(takeError(C.weft_call_discard(ptr)))
+	if c.state == callOpen {
+		inst.fail(takeError(C.weft_call_discard(c.ptr)))
 	}
-	c.fn = nil
+	c.ptr, c.state, c.fn = nil, callIdle, nil
 	inst.store.mu.Unlock()
+}
+
+// invokeFinishBytes runs weft_call_invoke_finish_bytes: the result copied
+// into the store, as bytes valid until the store's next call.
+func (c *Call) invokeFinishBytes(args []uint64) ([]byte, error) {
+	if err := c.ensure(); err != nil {
+		return nil, err
+	}
+	args, err := c.args(args)
+	if err != nil {
+		return nil, err
+	}
+	sc := c.sc
+	argp, err := sc.put(args)
+	if err != nil {
+		return nil, err
+	}
+	ptr := c.ptr
+	c.ptr, c.state = nil, callEnded // ended by the call below in every case
+	if err := takeError(C.weft_call_invoke_finish_bytes(ptr, argp, C.size_t(len(args)), &sc.base, &sc.size)); err != nil {
+		if werr, ok := err.(*Error); ok && werr.Kind == ErrorLift {
+			err = &Trap{Kind: TrapComponent, Message: "invalid value from the component: " + werr.Message}
+		}
+		return nil, c.fn.inst.fail(err)
+	}
+	c.movedOwned()
+	return memorySlice(sc.base, sc.size), nil
+}
+
+// InvokeFinishString is Invoke, lifting and Finish in one crossing, for a
+// function whose result is a string: the string, validated, in Go memory.
+func (c *Call) InvokeFinishString(args []uint64) (string, error) {
+	b, err := c.invokeFinishBytes(args)
+	if err != nil {
+		return "", err
+	}
+	return string(b), nil
+}
+
+// InvokeFinishList is Invoke, lifting and Finish in one crossing, for a
+// function whose result is a list of integers or floats: a new slice.
+func InvokeFinishList[T uint8 | int8 | uint16 | int16 | uint32 | int32 | uint64 | int64 | float32 | float64](c *Call, args []uint64) ([]T, error) {
+	b, err := c.invokeFinishBytes(args)
+	if err != nil {
+		return nil, err
+	}
+	var zero T
+	size := int(unsafe.Sizeof(zero))
+	out := make([]T, len(b)/size)
+	if len(out) > 0 {
+		copy(unsafe.Slice((*byte)(unsafe.Pointer(&out[0])), len(out)*size), b)
+	}
+	return out, nil
 }

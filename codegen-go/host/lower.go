@@ -29,10 +29,24 @@ type Lower struct {
 	sc   *scratch
 	// owned collects resources passed as own handles (a call's).
 	owned *[]*Resource
+	// call is the call whose arguments these are (nil for a host
+	// function's result): its C call may not have started yet.
+	call *Call
+}
+
+// ensure starts the call's C call if it has not started.
+func (l *Lower) ensure() error {
+	if l.call == nil {
+		return nil
+	}
+	return l.call.ensure()
 }
 
 // refresh takes the memory as it is now (it may have grown).
 func (l *Lower) refresh() error {
+	if err := l.ensure(); err != nil {
+		return err
+	}
 	sc := l.sc
 	if err := takeError(C.weft_lower_memory(l.ptr, &sc.base, &sc.size)); err != nil {
 		return err
@@ -52,6 +66,12 @@ func memorySlice(base *C.uint8_t, n C.size_t) []byte {
 // Alloc allocates size bytes aligned to align with the guest's realloc
 // (its result checked by the runtime). It runs wasm, so it may trap.
 func (l *Lower) Alloc(size, align uint32) (uint32, error) {
+	if l.call != nil && l.call.state == callPending {
+		return l.call.beginAlloc(size, align)
+	}
+	if err := l.ensure(); err != nil {
+		return 0, err
+	}
 	sc := l.sc
 	if err := takeError(C.weft_lower_alloc(l.ptr, C.uint32_t(size), C.uint32_t(align), &sc.u32, &sc.base, &sc.size)); err != nil {
 		return 0, err
@@ -64,6 +84,9 @@ func (l *Lower) Alloc(size, align uint32) (uint32, error) {
 // spilled parameter tuple (allocated in the callee) or the result area a
 // calling guest gave a host function.
 func (l *Lower) Area() (uint32, error) {
+	if err := l.ensure(); err != nil {
+		return 0, err
+	}
 	sc := l.sc
 	if err := takeError(C.weft_lower_area(l.ptr, &sc.u32)); err != nil {
 		return 0, err
@@ -91,6 +114,9 @@ func (l *Lower) String(s string) (ptr, n uint32, err error) {
 		}
 		copy(l.mem[p:], s)
 		return p, uint32(len(s)), nil
+	}
+	if err := l.ensure(); err != nil {
+		return 0, 0, err
 	}
 	sc := l.sc
 	if err := takeError(C.weft_lower_store_string(l.ptr, stringPtr(s), C.size_t(len(s)), &sc.u32, &sc.u32b)); err != nil {
@@ -121,6 +147,9 @@ func (l *Lower) Own(slot uint32, r *Resource) (uint32, error) {
 	if err := r.usable(); err != nil {
 		return 0, err
 	}
+	if err := l.ensure(); err != nil {
+		return 0, err
+	}
 	sc := l.sc
 	if err := takeError(C.weft_lower_own(l.ptr, C.uint32_t(slot), r.ptr, &sc.u32)); err != nil {
 		return 0, err
@@ -138,6 +167,9 @@ func (l *Lower) Own(slot uint32, r *Resource) (uint32, error) {
 // handle slot slot, and gives the handle to pass.
 func (l *Lower) Borrow(slot uint32, r *Resource) (uint32, error) {
 	if err := r.usable(); err != nil {
+		return 0, err
+	}
+	if err := l.ensure(); err != nil {
 		return 0, err
 	}
 	sc := l.sc

@@ -162,6 +162,34 @@ pub(crate) fn signature(plan: &Plan<'_>, f: &FuncPlan<'_>, _import: bool) -> Str
     format!("{}({}) {}", f.go, params.join(", "), results(plan, f))
 }
 
+/// For a result of type `ty` that the runtime can copy out whole (a
+/// string, a list of integers or floats), the call that invokes, lifts
+/// and finishes in one (`ARGS` stands for the arguments).
+fn bytes_result(plan: &Plan<'_>, ty: &Type, m: usize) -> Option<String> {
+    match plan.classify(ty, m) {
+        Kind::Prim(Type::String) => Some("call.InvokeFinishString(ARGS)".into()),
+        Kind::List(element, em) => match plan.classify(&element, em) {
+            Kind::Prim(
+                p @ (Type::U8
+                | Type::S8
+                | Type::U16
+                | Type::S16
+                | Type::U32
+                | Type::S32
+                | Type::U64
+                | Type::S64
+                | Type::F32
+                | Type::F64),
+            ) => Some(format!(
+                "weft.InvokeFinishList[{}](call, ARGS)",
+                plan.go_type(&p, em)
+            )),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// Whether `ty` crosses as flat scalars needing neither `Lower` nor
 /// `Lift`: numbers and booleans.
 fn plain_scalar(plan: &Plan<'_>, ty: &Type, m: usize) -> bool {
@@ -344,6 +372,25 @@ pub(crate) fn export_func(plan: &Plan<'_>, f: &FuncPlan<'_>, recv: &Receiver) ->
     let params_code = std::mem::take(&mut b.out);
     let uses_lo = params_code.contains("lo.") || params_code.contains("lo,");
     let args = if np > 0 { "args[:]" } else { "nil" };
+
+    // A string or a list of numbers as the result: the runtime copies it
+    // out and ends the call in the same crossing as the invoke.
+    if let Some(finish) = f.func.result.and_then(|t| bytes_result(plan, &t, m)) {
+        b.out.push_str(&head);
+        if uses_lo {
+            b.line("lo := call.Lower()");
+        }
+        b.out.push_str(&params_code);
+        let r = b.fresh("r");
+        b.line(format!("{r}, err := {}", finish.replace("ARGS", args)));
+        b.open("if err != nil {");
+        b.line(ret_with(&wrap("").replace("ERR", "err")));
+        b.close("}");
+        b.line(format!("return {r}, nil"));
+        out.push_str(&b.out);
+        out.push_str("}\n");
+        return out;
+    }
     let res = if nres > 0 {
         b.line(format!("var res [{nres}]uint64"));
         "res[:]"
