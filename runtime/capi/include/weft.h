@@ -278,6 +278,26 @@ weft_error_t *weft_call_invoke_flat(weft_call_t *call, const uint64_t *args, siz
  * is WEFT_ERROR_TYPE, an invalid result WEFT_ERROR_LIFT). */
 weft_error_t *weft_call_invoke_finish_bytes(weft_call_t *call, const uint64_t *args, size_t nargs,
                                             const uint8_t **data, size_t *len);
+/* A block of host bytes for weft_func_call_blobs: a string (is_string,
+ * UTF-8) or a list of len / elem_size numbers aligned to align; its
+ * address and length word go to flat arguments at and at + 1. */
+typedef struct {
+  const uint8_t *data;
+  size_t len;
+  uint32_t at;
+  uint32_t align;
+  uint32_t elem_size;
+  uint32_t is_string;
+} weft_blob_t;
+/* A whole call in one crossing, for parameters that are flat scalars,
+ * strings and lists of numbers (not through memory) and a result that is
+ * flat (out NULL: nresults flat results) or a string or list of numbers
+ * (out not NULL: copied into the store, valid until its next call, as
+ * weft_call_invoke_finish_bytes). Nothing of the call is left after it. */
+weft_error_t *weft_func_call_blobs(weft_store_t *store, const weft_func_t *func,
+                                   const weft_blob_t *blobs, size_t nblobs, const uint64_t *args,
+                                   size_t nargs, uint64_t *results, size_t nresults,
+                                   const uint8_t **out, size_t *out_len);
 /* weft_call_invoke_flat and weft_call_finish in one crossing, for a call
  * whose result is flat (not in memory) and needs nothing lifted but its
  * flat values. The call is deleted in every case (discarded on an error;

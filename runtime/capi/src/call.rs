@@ -590,6 +590,127 @@ pub unsafe extern "C" fn weft_call_invoke_finish_bytes(
     err
 }
 
+/// A block of host bytes for `weft_func_call_blobs` to store in the
+/// callee as one argument: a string (`is_string`, UTF-8, stored in the
+/// callee's encoding) or a list of `len / elem_size` numbers (their
+/// little-endian bytes, aligned to `align`). Its address and length word
+/// go to flat arguments `at` and `at + 1`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct weft_blob_t {
+    /// The bytes (NULL allowed when `len` is 0).
+    pub data: *const u8,
+    /// How many bytes.
+    pub len: usize,
+    /// Where the address goes among the flat arguments (the length word
+    /// follows it).
+    pub at: u32,
+    /// A list's alignment (1 for a string).
+    pub align: u32,
+    /// A list element's size (1 for a string).
+    pub elem_size: u32,
+    /// Nonzero for a string.
+    pub is_string: u32,
+}
+
+/// A whole call in one crossing, for a function whose parameters are flat
+/// scalars, strings and lists of numbers (not through memory) and whose
+/// result is flat, a string or a list of numbers: begins, stores each of
+/// the `nblobs` blobs in the callee (`weft_lower_store_string` or
+/// `weft_lower_alloc`), puts their addresses and length words into the
+/// `nargs` flat arguments at their places (the values there are
+/// ignored), then as `weft_call_invoke_finish_flat` (when `out` is NULL:
+/// `nresults` flat results) or `weft_call_invoke_finish_bytes` (when it
+/// is not: the result copied into the store, valid until its next call).
+/// Nothing of the call is left after it, whatever happens.
+///
+/// # Safety
+///
+/// `store` and `func` live, `func` from `store`; `blobs` valid for
+/// `nblobs` reads and each blob's `data` for `len` bytes; `args` for
+/// `nargs` reads; `results` for `nresults` writes; `out` and `out_len`
+/// NULL or valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn weft_func_call_blobs(
+    store: *mut weft_store_t,
+    func: *const weft_func_t,
+    blobs: *const weft_blob_t,
+    nblobs: usize,
+    args: *const u64,
+    nargs: usize,
+    results: *mut u64,
+    nresults: usize,
+    out: *mut *const u8,
+    out_len: *mut usize,
+) -> *mut weft_error_t {
+    let invalid = |message: &str| Box::into_raw(weft_error_t::invalid(message));
+    let mut flat = [0u64; 16];
+    if nargs > flat.len() {
+        return invalid("more than 16 flat arguments: the parameters go through memory");
+    }
+    // SAFETY: the caller's contract.
+    let (args, blobs) =
+        match unsafe { (values(args, nargs, "args"), values(blobs, nblobs, "blobs")) } {
+            (Ok(args), Ok(blobs)) => (args, blobs),
+            (Err(err), _) | (_, Err(err)) => return Box::into_raw(err),
+        };
+    flat[..nargs].copy_from_slice(args);
+    if blobs.iter().any(|b| b.at as usize + 1 >= nargs.max(1)) {
+        return invalid("a blob's place is past the flat arguments");
+    }
+    let mut call = ptr::null_mut();
+    // SAFETY: the caller's contract.
+    let err = unsafe { weft_call_begin(store, func, &mut call) };
+    if !err.is_null() {
+        return err;
+    }
+    let lower = crate::port::weft_call_args(call);
+    for blob in blobs {
+        let (mut at, mut n) = (0u32, 0u32);
+        let err = if blob.is_string != 0 {
+            // SAFETY: the caller's contract for `data`; a live call.
+            unsafe {
+                crate::port::weft_lower_store_string(lower, blob.data, blob.len, &mut at, &mut n)
+            }
+        } else {
+            let (mut mem, mut mem_len) = (ptr::null_mut(), 0usize);
+            let size = u32::try_from(blob.len).unwrap_or(u32::MAX);
+            // SAFETY: a live call; the out-pointers are locals.
+            let err = unsafe {
+                crate::port::weft_lower_alloc(
+                    lower,
+                    size,
+                    blob.align.max(1),
+                    &mut at,
+                    &mut mem,
+                    &mut mem_len,
+                )
+            };
+            if err.is_null() && blob.len > 0 {
+                // SAFETY: the runtime checked that `len` bytes at `at`
+                // lie in the memory it gave; `data` is the caller's.
+                unsafe { ptr::copy_nonoverlapping(blob.data, mem.add(at as usize), blob.len) };
+            }
+            n = (blob.len / blob.elem_size.max(1) as usize) as u32;
+            err
+        };
+        if !err.is_null() {
+            // SAFETY: live; ended by the discard, whose error is secondary.
+            unsafe { crate::error::weft_error_delete(weft_call_discard(call)) };
+            return err;
+        }
+        flat[blob.at as usize] = u64::from(at);
+        flat[blob.at as usize + 1] = u64::from(n);
+    }
+    if out.is_null() {
+        // SAFETY: live; ended by it. `results` is the caller's.
+        unsafe { weft_call_invoke_finish_flat(call, flat.as_ptr(), nargs, results, nresults) }
+    } else {
+        // SAFETY: as above.
+        unsafe { weft_call_invoke_finish_bytes(call, flat.as_ptr(), nargs, out, out_len) }
+    }
+}
+
 /// Ends a call whose result was lifted, and deletes it: checks that the
 /// callee dropped the borrows it was lent, runs its post-return (a trap
 /// there is the error) and releases the store. Own resources lifted are

@@ -1180,3 +1180,91 @@ fn invoke_finish_bytes_copies_a_string_result_out() {
         assert_eq!(env.call_flat("add", &[1, 2], 1), Ok(vec![3]));
     }
 }
+
+#[test]
+fn call_blobs_is_a_whole_call_in_one_crossing() {
+    let env = Env::new();
+    let (upper, add) = (env.func("upper"), env.func("add"));
+    unsafe {
+        for text in ["blob", "", "ünï ✓"] {
+            let blob = weft_blob_t {
+                data: text.as_ptr(),
+                len: text.len(),
+                at: 0,
+                align: 1,
+                elem_size: 1,
+                is_string: 1,
+            };
+            let (mut out, mut out_len) = (ptr::null(), 0usize);
+            ok(weft_func_call_blobs(
+                env.store,
+                upper.0,
+                &blob,
+                1,
+                [0u64, 0].as_ptr(),
+                2,
+                ptr::null_mut(),
+                0,
+                &mut out,
+                &mut out_len,
+            ));
+            let got = std::str::from_utf8(std::slice::from_raw_parts(out, out_len)).unwrap();
+            assert_eq!(got, text.to_ascii_uppercase());
+        }
+        // No blobs, a flat result.
+        let mut result = 0u64;
+        ok(weft_func_call_blobs(
+            env.store,
+            add.0,
+            ptr::null(),
+            0,
+            [40u64, 2].as_ptr(),
+            2,
+            &mut result,
+            1,
+            ptr::null_mut(),
+            ptr::null_mut(),
+        ));
+        assert_eq!(result, 42);
+        // Invalid UTF-8 and a blob placed past the arguments: errors, and
+        // nothing of the call is left.
+        let bad = [0xffu8, b'a'];
+        let blob = weft_blob_t {
+            data: bad.as_ptr(),
+            len: 2,
+            at: 0,
+            align: 1,
+            elem_size: 1,
+            is_string: 1,
+        };
+        let (mut out, mut out_len) = (ptr::null(), 0usize);
+        let (kind, _, _) = error(weft_func_call_blobs(
+            env.store,
+            upper.0,
+            &blob,
+            1,
+            [0u64, 0].as_ptr(),
+            2,
+            ptr::null_mut(),
+            0,
+            &mut out,
+            &mut out_len,
+        ));
+        assert_eq!(kind, WEFT_ERROR_INVALID_ARGUMENT);
+        let blob = weft_blob_t { at: 1, ..blob };
+        let (kind, _, _) = error(weft_func_call_blobs(
+            env.store,
+            upper.0,
+            &blob,
+            1,
+            [0u64, 0].as_ptr(),
+            2,
+            ptr::null_mut(),
+            0,
+            &mut out,
+            &mut out_len,
+        ));
+        assert_eq!(kind, WEFT_ERROR_INVALID_ARGUMENT);
+        assert_eq!(env.call_flat("add", &[1, 2], 1), Ok(vec![3]));
+    }
+}
