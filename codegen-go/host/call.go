@@ -2,7 +2,7 @@ package weft
 
 /*
 #include <stdlib.h>
-#include <weft.h>
+#include "fast.h"
 */
 import "C"
 
@@ -32,23 +32,14 @@ func (f *Func) Name() string { return f.name }
 // through memory).
 const maxFlat = 16
 
-// scratch is C memory for one call's flat values and out-parameters:
-// passing it to C costs no allocation, where a Go pointer would move
-// what it points to to the heap.
-type scratch struct {
-	args    [maxFlat]C.uint64_t
-	results [1]C.uint64_t
-	u32     C.uint32_t
-	u32b    C.uint32_t
-	base    *C.uint8_t
-	size    C.size_t
-	text    *C.char
-	call    *C.weft_call_t
-	res     *C.weft_resource_t
-}
+// scratch is C memory for one call's flat values and out-parameters
+// (weft_go_scratch in fast.h): passing it to C costs no allocation, where
+// a Go pointer would move what it points to to the heap, and no cgo
+// pointer check, as it goes as a byte pointer.
+type scratch = C.weft_go_scratch
 
 func newScratch() *scratch {
-	return (*scratch)(C.calloc(1, C.size_t(unsafe.Sizeof(scratch{}))))
+	return (*scratch)(C.calloc(1, C.size_t(unsafe.Sizeof(C.weft_go_scratch{}))))
 }
 
 func freeScratch(sc *scratch) {
@@ -57,8 +48,11 @@ func freeScratch(sc *scratch) {
 	}
 }
 
-// put copies the flat values into the scratch block.
-func (sc *scratch) put(args []uint64) (*C.uint64_t, error) {
+// bytes gives the scratch block as fast.h's wrappers take it.
+func scratchBytes(sc *scratch) *C.uint8_t { return (*C.uint8_t)(unsafe.Pointer(sc)) }
+
+// putArgs copies the flat values into the scratch block.
+func putArgs(sc *scratch, args []uint64) (*C.uint64_t, error) {
 	if len(args) > len(sc.args) {
 		return nil, &Error{Kind: ErrorType, Message: fmt.Sprintf("%d flat values given, at most %d pass flat", len(args), maxFlat)}
 	}
@@ -80,7 +74,7 @@ func (f *Func) CallFlat(args []uint64, results []uint64) error {
 		return err
 	}
 	sc := s.sc
-	argp, err := sc.put(args)
+	argp, err := putArgs(sc, args)
 	if err == nil && len(results) > len(sc.results) {
 		err = &Error{Kind: ErrorType, Message: fmt.Sprintf("%s: room for %d results given, at most 1 is flat", f.name, len(results))}
 	}
@@ -190,7 +184,7 @@ func (c *Call) ensure() error {
 	case callOpen:
 		return nil
 	case callPending:
-		if err := takeError(C.weft_call_begin(c.fn.inst.store.ptr, c.fn.ptr, &c.sc.call)); err != nil {
+		if err := takeError(C.weft_go_call_begin(c.fn.inst.store.ptr, c.fn.ptr, scratchBytes(c.sc))); err != nil {
 			c.state = callEnded
 			return c.fn.inst.fail(err)
 		}
@@ -204,7 +198,7 @@ func (c *Call) ensure() error {
 // beginAlloc starts the C call with its first allocation.
 func (c *Call) beginAlloc(size, align uint32) (uint32, error) {
 	sc := c.sc
-	if err := takeError(C.weft_call_begin_alloc(c.fn.inst.store.ptr, c.fn.ptr, C.uint32_t(size), C.uint32_t(align), &sc.call, &sc.u32, &sc.base, &sc.size)); err != nil {
+	if err := takeError(C.weft_go_call_begin_alloc(c.fn.inst.store.ptr, c.fn.ptr, C.uint32_t(size), C.uint32_t(align), scratchBytes(sc))); err != nil {
 		c.state = callEnded
 		return 0, c.fn.inst.fail(err)
 	}
@@ -247,14 +241,13 @@ func (c *Call) Invoke(args []uint64, results []uint64) error {
 		return err
 	}
 	sc := c.sc
-	argp, err := sc.put(args)
-	if err != nil {
+	if _, err := putArgs(sc, args); err != nil {
 		return err
 	}
 	if len(results) > len(sc.results) {
 		return &Error{Kind: ErrorType, Message: fmt.Sprintf("%s: room for %d results given, at most 1", c.fn.name, len(results))}
 	}
-	err = takeError(C.weft_call_invoke_flat(c.ptr, argp, C.size_t(len(args)), &sc.results[0], C.size_t(len(results)), &sc.base, &sc.size))
+	err = takeError(C.weft_go_call_invoke_flat(c.ptr, C.size_t(len(args)), C.size_t(len(results)), scratchBytes(sc)))
 	if err != nil {
 		// The call is over; Discard deletes it.
 		return c.fn.inst.fail(err)
@@ -278,7 +271,7 @@ func (c *Call) InvokeFinish(args []uint64, results []uint64) error {
 		return err
 	}
 	sc := c.sc
-	argp, err := sc.put(args)
+	argp, err := putArgs(sc, args)
 	if err != nil {
 		return err
 	}
@@ -353,13 +346,12 @@ func (c *Call) invokeFinishBytes(args []uint64) ([]byte, error) {
 		return nil, err
 	}
 	sc := c.sc
-	argp, err := sc.put(args)
-	if err != nil {
+	if _, err := putArgs(sc, args); err != nil {
 		return nil, err
 	}
 	ptr := c.ptr
 	c.ptr, c.state = nil, callEnded // ended by the call below in every case
-	if err := takeError(C.weft_call_invoke_finish_bytes(ptr, argp, C.size_t(len(args)), &sc.base, &sc.size)); err != nil {
+	if err := takeError(C.weft_go_call_invoke_finish_bytes(ptr, C.size_t(len(args)), scratchBytes(sc))); err != nil {
 		if werr, ok := err.(*Error); ok && werr.Kind == ErrorLift {
 			err = &Trap{Kind: TrapComponent, Message: "invalid value from the component: " + werr.Message}
 		}

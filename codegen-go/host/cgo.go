@@ -21,7 +21,7 @@
 package weft
 
 /*
-#cgo CFLAGS: -I${SRCDIR}/../../runtime/capi/include
+#cgo CFLAGS: -I${SRCDIR}/../../runtime/capi/include -I${SRCDIR}
 #cgo LDFLAGS: ${SRCDIR}/../../target/release/libweft_capi.a -lgcc_s -lutil -lrt -lpthread -lm -ldl
 #include <weft.h>
 */

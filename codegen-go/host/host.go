@@ -111,7 +111,7 @@ func (h *HostCall) Return(results []uint64) error {
 	if len(results) == 0 {
 		return nil
 	}
-	argp, err := h.sc.put(results)
+	argp, err := putArgs(h.sc, results)
 	if err != nil {
 		return err
 	}

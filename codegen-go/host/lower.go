@@ -1,7 +1,7 @@
 package weft
 
 /*
-#include <weft.h>
+#include "fast.h"
 */
 import "C"
 
@@ -73,7 +73,7 @@ func (l *Lower) Alloc(size, align uint32) (uint32, error) {
 		return 0, err
 	}
 	sc := l.sc
-	if err := takeError(C.weft_lower_alloc(l.ptr, C.uint32_t(size), C.uint32_t(align), &sc.u32, &sc.base, &sc.size)); err != nil {
+	if err := takeError(C.weft_go_lower_alloc(l.ptr, C.uint32_t(size), C.uint32_t(align), scratchBytes(sc))); err != nil {
 		return 0, err
 	}
 	l.mem = memorySlice(sc.base, sc.size)
@@ -101,8 +101,8 @@ func (l *Lower) Area() (uint32, error) {
 // String stores s in the guest, in its string encoding, and gives the
 // address and the length word to pass. s must be valid UTF-8.
 func (l *Lower) String(s string) (ptr, n uint32, err error) {
-	if !utf8.ValidString(s) {
-		return 0, 0, &Error{Kind: ErrorInvalidArgument, Message: fmt.Sprintf("string is not valid UTF-8 (first invalid byte at offset %d)", invalidUTF8At(s))}
+	if err := CheckString(s); err != nil {
+		return 0, 0, err
 	}
 	if len(s) > math.MaxInt32 {
 		return 0, 0, &Error{Kind: ErrorLimit, Message: fmt.Sprintf("string of %d bytes is too long for a component", len(s))}

@@ -162,6 +162,74 @@ pub(crate) fn signature(plan: &Plan<'_>, f: &FuncPlan<'_>, _import: bool) -> Str
     format!("{}({}) {}", f.go, params.join(", "), results(plan, f))
 }
 
+/// Whether `f` can be called in one crossing with `CallBlobs`: its
+/// parameters flat scalars (`None`), strings (`Some(None)`) or lists of
+/// numbers (`Some(Some(element))`), at most two of the latter kinds, not
+/// through memory, not a method; its result none, a flat scalar, a
+/// string or a list of numbers. Gives each parameter's kind.
+fn blob_call(
+    plan: &Plan<'_>,
+    f: &FuncPlan<'_>,
+    sig: &weft_wit::abi::CoreSignature,
+    m: usize,
+    is_method: bool,
+) -> Option<Vec<Option<Option<Type>>>> {
+    if sig.params_in_memory || is_method || f.sl_field.is_some() {
+        return None;
+    }
+    let mut kinds = Vec::new();
+    for p in &f.func.params {
+        let kind = if plain_scalar(plan, &p.ty, m) {
+            None
+        } else {
+            match plan.classify(&p.ty, m) {
+                Kind::Prim(Type::String) => Some(None),
+                // Floats are stored one by one: NaNs cross as the
+                // canonical NaN.
+                Kind::List(element, em)
+                    if number(plan, &element, em)
+                        && !matches!(
+                            plan.classify(&element, em),
+                            Kind::Prim(Type::F32 | Type::F64)
+                        ) =>
+                {
+                    Some(Some(element))
+                }
+                _ => return None,
+            }
+        };
+        kinds.push(kind);
+    }
+    if kinds.iter().filter(|k| k.is_some()).count() > 2 {
+        return None;
+    }
+    let result_ok = match f.func.result {
+        None => true,
+        Some(t) => plain_scalar(plan, &t, m) || bytes_result(plan, &t, m).is_some(),
+    };
+    result_ok.then_some(kinds)
+}
+
+/// Whether `ty` is an integer or float type (a list of them crosses as a
+/// block of bytes).
+fn number(plan: &Plan<'_>, ty: &Type, m: usize) -> bool {
+    matches!(
+        plan.classify(ty, m),
+        Kind::Prim(
+            Type::U8
+                | Type::S8
+                | Type::U16
+                | Type::S16
+                | Type::U32
+                | Type::S32
+                | Type::U64
+                | Type::S64
+                | Type::F32
+                | Type::F64
+        )
+    )
+}
+
 /// For a result of type `ty` that the runtime can copy out whole (a
 /// string, a list of integers or floats), the call that invokes, lifts
 /// and finishes in one (`ARGS` stands for the arguments).
@@ -334,6 +402,82 @@ pub(crate) fn export_func(plan: &Plan<'_>, f: &FuncPlan<'_>, recv: &Receiver) ->
                 b.line(format!("return {e}, nil"));
             }
             None => b.line("return nil"),
+        }
+        out.push_str(&b.out);
+        out.push_str("}\n");
+        return out;
+    }
+
+    if let Some(blobs) = blob_call(plan, f, &sig, m, is_method) {
+        // Strings and lists of numbers as whole blocks, the result flat
+        // or copied out: the whole call is one crossing.
+        let np = sig.params.len();
+        if np > 0 {
+            b.line(format!("var args [{np}]uint64"));
+        }
+        let mut o = 0;
+        let mut passed = Vec::new();
+        for ((p, n), blob) in f.func.params.iter().zip(&names).zip(&blobs) {
+            match blob {
+                None => {
+                    b.err_tpl = ret_with(&wrap(&format!(": parameter {}", p.name)));
+                    b.lower_flat(&p.ty, m, n, "args", o);
+                }
+                Some(None) => {
+                    b.open(format!("if err := weft.CheckString({n}); err != nil {{"));
+                    b.line(ret_with(
+                        &wrap(&format!(": parameter {}", p.name)).replace("ERR", "err"),
+                    ));
+                    b.close("}");
+                    passed.push(format!("weft.StringBlob({o}, {n})"));
+                }
+                Some(Some(_)) => passed.push(format!("weft.ListBlob({o}, {n})")),
+            }
+            o += plan.flat_count(&p.ty);
+        }
+        let args = if np > 0 { "args[:]" } else { "nil" };
+        let passed: String = passed.iter().map(|p| format!(", {p}")).collect();
+        let err_ret = ret_with(&wrap("").replace("ERR", "err"));
+        match f.func.result {
+            None => {
+                b.open(format!(
+                    "if err := {func_expr}.CallBlobs({args}, nil{passed}); err != nil {{"
+                ));
+                b.line(err_ret);
+                b.close("}");
+                b.line("return nil");
+            }
+            Some(t) => match bytes_result(plan, &t, m) {
+                Some(finish) => {
+                    let call = if finish.starts_with("call.InvokeFinishString") {
+                        format!("{func_expr}.CallBlobsString({args}{passed})")
+                    } else {
+                        let element = finish
+                            .trim_start_matches("weft.InvokeFinishList[")
+                            .split(']')
+                            .next()
+                            .unwrap_or_default()
+                            .to_string();
+                        format!("weft.CallBlobsList[{element}]({func_expr}, {args}{passed})")
+                    };
+                    let r = b.fresh("r");
+                    b.line(format!("{r}, err := {call}"));
+                    b.open("if err != nil {");
+                    b.line(err_ret);
+                    b.close("}");
+                    b.line(format!("return {r}, nil"));
+                }
+                None => {
+                    b.line("var res [1]uint64");
+                    b.open(format!(
+                        "if err := {func_expr}.CallBlobs({args}, res[:]{passed}); err != nil {{"
+                    ));
+                    b.line(err_ret);
+                    b.close("}");
+                    let e = b.lift_flat(&t, m, "res", 0);
+                    b.line(format!("return {e}, nil"));
+                }
+            },
         }
         out.push_str(&b.out);
         out.push_str("}\n");
