@@ -6,6 +6,10 @@
 //! Each case first checks that all four paths return the same value, then
 //! times batches of calls, alternating engines, and reports the median
 //! time per call.
+//!
+//! [`measure_weft_typed`] times weft's typed API alone, on calls checked
+//! against values computed here: the Rust side of `bench/go`, which runs
+//! it in a process of its own (`weft-bench --only component-typed`).
 
 use std::time::{Duration, Instant};
 
@@ -65,6 +69,24 @@ impl Inputs {
         }
     }
 
+    /// What case `case` of [`CASES`] must return, computed in Rust.
+    fn expected(&self, case: usize) -> Outcome {
+        let reversed = |s: &str| Outcome::Text(s.chars().rev().collect());
+        match case {
+            0 => Outcome::Unit,
+            1 => Outcome::U32(42),
+            2 => reversed(&self.short),
+            3 => reversed(&self.long),
+            4 => Outcome::U64(self.numbers.iter().map(|v| u64::from(*v)).sum()),
+            _ => Outcome::Items(
+                self.items
+                    .iter()
+                    .map(|item| (item.name.to_uppercase(), item.value.wrapping_mul(2)))
+                    .collect(),
+            ),
+        }
+    }
+
     fn wasmtime_items(&self) -> Vec<WasmtimeItem> {
         self.items
             .iter()
@@ -76,34 +98,53 @@ impl Inputs {
     }
 }
 
-/// One benchmark case: its label and how many calls make a batch.
+/// One benchmark case: a short name (for machine-readable output), its
+/// label and how many calls make a batch.
 pub struct Case {
+    pub id: &'static str,
     pub label: &'static str,
     pub calls: u32,
 }
 
+impl Case {
+    /// Calls per batch (`quick`: a tenth).
+    pub fn batch_calls(&self, quick: bool) -> u32 {
+        if quick {
+            (self.calls / 10).max(1)
+        } else {
+            self.calls
+        }
+    }
+}
+
 pub const CASES: [Case; 6] = [
     Case {
+        id: "noop",
         label: "noop()",
         calls: 100_000,
     },
     Case {
+        id: "add",
         label: "add(u32, u32)",
         calls: 100_000,
     },
     Case {
+        id: "reverse-64",
         label: "reverse(string of 64 B)",
         calls: 50_000,
     },
     Case {
+        id: "reverse-4k",
         label: "reverse(string of 4 KiB)",
         calls: 5_000,
     },
     Case {
+        id: "sum-1000",
         label: "sum(list<u32> of 1,000)",
         calls: 10_000,
     },
     Case {
+        id: "update-100",
         label: "update(list of 100 records with a string)",
         calls: 1_000,
     },
@@ -412,23 +453,69 @@ pub fn measure(bytes: &[u8], batches: usize, quick: bool) -> Vec<Times> {
                 "{}: the engines disagree: {outcomes:?}",
                 info.label
             );
-            let calls = if quick {
-                (info.calls / 10).max(1)
-            } else {
-                info.calls
-            };
-            for run in runners.iter_mut() {
-                run(case, calls / 10 + 1);
+            assert!(
+                outcomes[0] == inputs.expected(case),
+                "{}: the engines return {:?}, expected {:?}",
+                info.label,
+                outcomes[0],
+                inputs.expected(case)
+            );
+            let calls = info.batch_calls(quick);
+            sample(&mut runners, case, calls, batches)
+                .map(|s| crate::median(s).as_secs_f64() / f64::from(calls))
+        })
+        .collect()
+}
+
+/// Times `batches` batches of `calls` calls of case `case` on each runner,
+/// alternating runners, after a warm-up of a tenth of a batch each.
+fn sample<const N: usize>(
+    runners: &mut [Batch<'_>; N],
+    case: usize,
+    calls: u32,
+    batches: usize,
+) -> [Vec<Duration>; N] {
+    for run in runners.iter_mut() {
+        run(case, calls / 10 + 1);
+    }
+    let mut samples: [Vec<Duration>; N] = std::array::from_fn(|_| Vec::with_capacity(batches));
+    for _ in 0..batches {
+        for (run, samples) in runners.iter_mut().zip(samples.iter_mut()) {
+            let start = Instant::now();
+            run(case, calls);
+            samples.push(start.elapsed());
+        }
+    }
+    samples
+}
+
+/// weft's typed API alone (the Rust side of `bench/go`): every case of
+/// [`CASES`] is first checked against the value computed in Rust, then
+/// timed; gives, per case, the time per call of each batch in seconds.
+pub fn measure_weft_typed(bytes: &[u8], batches: usize, quick: bool) -> Vec<Vec<f64>> {
+    let inputs = Inputs::new();
+    let mut side = WeftSide::new(bytes);
+    let mut runners: [Batch<'_>; 1] = [side.typed(&inputs)];
+    CASES
+        .iter()
+        .enumerate()
+        .map(|(case, info)| {
+            eprintln!("component call {} (weft typed) ...", info.label);
+            let expected = inputs.expected(case);
+            for _ in 0..2 {
+                let got = runners[0](case, 1);
+                assert!(
+                    got == expected,
+                    "{}: weft returned {got:?}, expected {expected:?}",
+                    info.label
+                );
             }
-            let mut samples: [Vec<Duration>; 4] = Default::default();
-            for _ in 0..batches {
-                for (run, samples) in runners.iter_mut().zip(samples.iter_mut()) {
-                    let start = Instant::now();
-                    run(case, calls);
-                    samples.push(start.elapsed());
-                }
-            }
-            samples.map(|s| crate::median(s).as_secs_f64() / f64::from(calls))
+            let calls = info.batch_calls(quick);
+            let [samples] = sample(&mut runners, case, calls, batches);
+            samples
+                .into_iter()
+                .map(|d| d.as_secs_f64() / f64::from(calls))
+                .collect()
         })
         .collect()
 }

@@ -4,13 +4,23 @@
 //!
 //! ```text
 //! weft-bench [--kernels K.wasm] [--big B.wasm] [--no-big] [--runs N] [--quick]
-//!            [--only compile|run|call|component]
+//!            [--only compile|run|call|component|component-typed]
+//!            [--component C.wasm] [--batches N]
 //! ```
 //!
 //! `--only compile` measures compilation and instantiation (and checks the
 //! big module), `--only run` the kernels, `--only call` the per-call
 //! overhead, `--only component` component calls (see `components.rs`);
 //! `--quick` does fewer repetitions, for a smoke test.
+//!
+//! `--only component-typed` times the component calls on weft's typed API
+//! alone and prints, instead of a table, one JSON object a line per call
+//! (`{"impl":"rust-typed","case":"noop","label":"noop()","calls":100000,
+//! "ns":[...]}`: the time per call of each batch, in nanoseconds); it is the
+//! Rust side of `bench/go/run.sh`, which runs it in alternation with the Go
+//! side. `--component` takes the component from a file instead of building
+//! and componentizing `bench/calls`; `--batches` sets the number of batches
+//! of the component sections (9, `--quick` 3).
 //!
 //! Without `--kernels`/`--big` it first builds `bench/kernels` and
 //! `bench/big` for wasm32-unknown-unknown (release, opt-level 3) with
@@ -45,12 +55,15 @@ struct Options {
     runs: usize,
     quick: bool,
     only: Option<String>,
+    component: Option<PathBuf>,
+    batches: Option<usize>,
 }
 
 fn usage() -> ! {
     eprintln!(
         "usage: weft-bench [--kernels K.wasm] [--big B.wasm] [--no-big] [--runs N] [--quick]\n\
-         \x20                 [--only compile|run|call|component]"
+         \x20                 [--only compile|run|call|component|component-typed]\n\
+         \x20                 [--component C.wasm] [--batches N]"
     );
     std::process::exit(2)
 }
@@ -63,6 +76,8 @@ fn parse_options() -> Options {
         runs: 11,
         quick: false,
         only: None,
+        component: None,
+        batches: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -80,10 +95,23 @@ fn parse_options() -> Options {
             "--quick" => options.quick = true,
             "--only" => {
                 let section = args.next().unwrap_or_else(|| usage());
-                if !["compile", "run", "call", "component"].contains(&section.as_str()) {
+                if !["compile", "run", "call", "component", "component-typed"]
+                    .contains(&section.as_str())
+                {
                     usage()
                 }
                 options.only = Some(section)
+            }
+            "--component" => {
+                options.component = Some(args.next().unwrap_or_else(|| usage()).into())
+            }
+            "--batches" => {
+                options.batches = Some(
+                    args.next()
+                        .and_then(|n| n.parse().ok())
+                        .filter(|n| *n > 0)
+                        .unwrap_or_else(|| usage()),
+                )
             }
             "-h" | "--help" => usage(),
             _ => usage(),
@@ -405,6 +433,10 @@ fn cpu_model() -> String {
 
 fn main() {
     let options = parse_options();
+    if options.only.as_deref() == Some("component-typed") {
+        component_typed_section(&options);
+        return;
+    }
     let section = |name: &str| options.only.as_deref().is_none_or(|only| only == name);
     let kernels_path = options
         .kernels
@@ -511,7 +543,7 @@ fn main() {
     }
 
     if section("component") {
-        component_section(batches, options.quick, &mut rows);
+        component_section(&options, batches, &mut rows);
     }
 
     print_table(&options, &rows, &run_ratios);
@@ -523,12 +555,22 @@ fn main() {
     }
 }
 
-/// Per-call times of component functions, typed and dynamic.
-fn component_section(batches: usize, quick: bool, rows: &mut Vec<Row>) {
+/// The `bench/calls` component: `--component`'s file, or the guest built
+/// and componentized here.
+fn calls_component(options: &Options) -> Vec<u8> {
+    if let Some(path) = &options.component {
+        return std::fs::read(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    }
     let core = std::fs::read(build_wasm("calls", "weft_bench_calls"))
         .unwrap_or_else(|e| panic!("reading the calls guest: {e}"));
-    let component = components::componentize(&core);
-    let times = components::measure(&component, batches, quick);
+    components::componentize(&core)
+}
+
+/// Per-call times of component functions, typed and dynamic.
+fn component_section(options: &Options, batches: usize, rows: &mut Vec<Row>) {
+    let component = calls_component(options);
+    let batches = options.batches.unwrap_or(batches);
+    let times = components::measure(&component, batches, options.quick);
     for (case, [typed_weft, typed_wasmtime, dyn_weft, dyn_wasmtime]) in
         components::CASES.iter().zip(times)
     {
@@ -542,6 +584,24 @@ fn component_section(batches: usize, quick: bool, rows: &mut Vec<Row>) {
             weft: Ok(dyn_weft),
             wasmtime: Ok(dyn_wasmtime),
         });
+    }
+}
+
+/// `--only component-typed`: the component calls on weft's typed API
+/// alone, one JSON line per call with the time per call of each batch.
+fn component_typed_section(options: &Options) {
+    let component = calls_component(options);
+    let batches = options.batches.unwrap_or(if options.quick { 3 } else { 9 });
+    let times = components::measure_weft_typed(&component, batches, options.quick);
+    for (case, samples) in components::CASES.iter().zip(times) {
+        let ns: Vec<String> = samples.iter().map(|s| format!("{:.3}", s * 1e9)).collect();
+        println!(
+            "{{\"impl\":\"rust-typed\",\"case\":\"{}\",\"label\":\"{}\",\"calls\":{},\"ns\":[{}]}}",
+            case.id,
+            case.label,
+            case.batch_calls(options.quick),
+            ns.join(",")
+        );
     }
 }
 
