@@ -36,7 +36,10 @@ class Error(Exception):
 
 class Trap(Error):
     """The component trapped (or a host function raised while the component
-    was calling it): the instance must not be used again."""
+    was calling it): the instance must not be used again.
+
+    Ctrl-C during a call on the main thread interrupts it with
+    `KeyboardInterrupt` instead (the instance is poisoned all the same)."""
 
 class ResultError(Exception, Generic[_E_co]):
     """The error case of a WIT `result` a function returned.

@@ -11,7 +11,7 @@ use std::ops::{Deref, DerefMut};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError, TryLockError, Weak};
 
-use pyo3::exceptions::PyTypeError;
+use pyo3::exceptions::{PyKeyboardInterrupt, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyMapping, PyString, PyTuple, PyType};
 use weft_runtime::component::{
@@ -120,12 +120,19 @@ impl Shared {
     }
 
     /// The Python error for a runtime error of a call; a trap poisons the
-    /// instance and is chained to the host exception that caused it.
+    /// instance and is chained to the host exception that caused it (a
+    /// `KeyboardInterrupt` in a host function, Ctrl-C while it ran, is
+    /// raised as is).
     fn error(&self, py: Python<'_>, err: &weft_runtime::Error) -> PyErr {
         let pending = lock(&self.pending).take();
         match err.as_trap() {
             Some(trap) => {
                 *lock(&self.poisoned) = Some(trap.kind.to_string());
+                if let Some(cause) = pending.as_ref() {
+                    if cause.is_instance_of::<PyKeyboardInterrupt>(py) {
+                        return cause.clone_ref(py);
+                    }
+                }
                 let err = trap_error(py, trap);
                 if let Some(cause) = pending {
                     err.set_cause(py, Some(cause));
@@ -159,6 +166,25 @@ pub struct Core {
 struct Guard<'a> {
     guard: MutexGuard<'a, SendStore>,
     owner: &'a AtomicU64,
+    /// An epoch deadline is set (a call from the main thread).
+    armed: bool,
+}
+
+impl Guard<'_> {
+    /// Lets the next `SIGINT` interrupt wasm running in the store.
+    fn arm(&mut self) {
+        self.guard.0.set_epoch_deadline(1);
+        self.armed = true;
+    }
+
+    /// No deadline again: destructors and calls from other threads run to
+    /// the end.
+    fn disarm(&mut self) {
+        if self.armed {
+            self.guard.0.set_epoch_deadline(u64::MAX);
+            self.armed = false;
+        }
+    }
 }
 
 impl Deref for Guard<'_> {
@@ -176,6 +202,7 @@ impl DerefMut for Guard<'_> {
 
 impl Drop for Guard<'_> {
     fn drop(&mut self) {
+        self.disarm();
         self.owner.store(0, Ordering::Release);
     }
 }
@@ -208,6 +235,7 @@ impl Core {
         Ok(Guard {
             guard,
             owner: &self.owner,
+            armed: false,
         })
     }
 
@@ -235,6 +263,7 @@ impl Core {
                 let mut store = Guard {
                     guard,
                     owner: &self.owner,
+                    armed: false,
                 };
                 let outcome = RtResource::drop(res, &mut store);
                 self.flush_drops(py, &mut store);
@@ -962,7 +991,30 @@ impl Func {
         };
         let shared = &self.core.shared;
         shared.check_poisoned()?;
+        let interruptible = crate::interrupt::armed(py);
         let mut store = self.core.lock(py)?;
+        let start = if interruptible {
+            crate::engine().current_epoch()
+        } else {
+            0
+        };
+        if interruptible {
+            // Only a Ctrl-C from now on interrupts the call; one that came
+            // just before is raised now, before anything starts.
+            store.arm();
+            py.check_signals()?;
+        }
+        // Whether a failure is a Ctrl-C's doing: the trap it causes, or
+        // (a trap in `realloc` while lowering) the epoch having moved.
+        let interrupted = |err: Option<&weft_runtime::Error>| {
+            interruptible
+                && match err {
+                    Some(err) => err
+                        .as_trap()
+                        .is_some_and(|t| matches!(t.kind, TrapKind::Interrupted)),
+                    None => crate::engine().current_epoch() > start,
+                }
+        };
         let mut ctx = Ctx::new(shared, Some(self.core.clone()));
         let sig = &self.signature;
         let mut call = self
@@ -990,10 +1042,17 @@ impl Func {
         if let Err(fail) = lowered {
             // Not made: the handles passed are taken back.
             let _ = call.discard();
+            store.disarm();
             ctx.restore_moved(py);
             ctx.release_lent();
             self.core.flush_drops(py, &mut store);
-            return Err(shared.fail(fail, &self.name));
+            let by_interrupt = matches!(fail, Fail::Lift(_)) && interrupted(None);
+            let err = shared.fail(fail, &self.name);
+            return Err(if by_interrupt {
+                crate::interrupt::error(py, err)
+            } else {
+                err
+            });
         }
         let invoked = if RELEASE_GIL.load(Ordering::Relaxed) {
             let call = AssertSend(&mut call);
@@ -1004,8 +1063,14 @@ impl Func {
         ctx.moved.clear();
         if let Err(err) = invoked {
             drop(call);
+            store.disarm();
             ctx.release_lent();
-            return Err(shared.error(py, &err));
+            let error = shared.error(py, &err);
+            return Err(if interrupted(Some(&err)) {
+                crate::interrupt::error(py, error)
+            } else {
+                error
+            });
         }
         let lifted = (|| -> Result<Option<Bound<'_, PyAny>>, Fail> {
             let mut lif = call.lifter();
@@ -1046,6 +1111,7 @@ impl Func {
             Ok(_) => call.finish(),
             Err(_) => call.discard(),
         };
+        store.disarm();
         ctx.release_lent();
         for res in ctx.host_owns.drain(..) {
             if let Err(err) = RtResource::drop(res, &mut store) {
@@ -1055,7 +1121,12 @@ impl Func {
         self.core.flush_drops(py, &mut store);
         drop(store);
         if let Err(err) = ended {
-            return Err(shared.error(py, &err));
+            let error = shared.error(py, &err);
+            return Err(if interrupted(Some(&err)) {
+                crate::interrupt::error(py, error)
+            } else {
+                error
+            });
         }
         match lifted {
             Ok(value) => Ok(value.map_or_else(|| py.None(), Bound::unbind)),

@@ -8,7 +8,8 @@
 //! into conversion plans ([`plan`]), which move Python objects straight
 //! into and out of linear memory through the runtime's raw API
 //! ([`convert`]); components, instances, exported functions and host
-//! functions ([`instance`]); resources ([`resource`]).
+//! functions ([`instance`]); resources ([`resource`]); Ctrl-C during a
+//! call ([`interrupt`]).
 
 // PyO3's generated code and the few FFI calls that make objects without
 // `__init__` need `unsafe`; every other use is an error.
@@ -18,6 +19,7 @@ mod convert;
 mod desc;
 mod errors;
 mod instance;
+mod interrupt;
 mod plan;
 mod resource;
 
@@ -26,12 +28,20 @@ use std::sync::OnceLock;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::PyType;
-use weft_runtime::Engine;
+use weft_runtime::{Config, Engine};
 
-/// The one engine every component and instance of the process uses.
+/// The one engine every component and instance of the process uses. Its
+/// code checks the epoch at function entries and loop headers, so that
+/// Ctrl-C can interrupt a call ([`interrupt`]).
 pub(crate) fn engine() -> &'static Engine {
     static ENGINE: OnceLock<Engine> = OnceLock::new();
-    ENGINE.get_or_init(Engine::default)
+    ENGINE.get_or_init(|| {
+        let config = Config {
+            epoch_interruption: true,
+            ..Config::default()
+        };
+        Engine::new(&config).expect("the host architecture is supported")
+    })
 }
 
 /// The Python classes `weft/__init__.py` defines and hands over on import:

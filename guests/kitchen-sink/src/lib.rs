@@ -585,7 +585,7 @@ impl resources::Guest for KitchenSink {
     }
 }
 
-/// Faults on purpose: a panic, a runaway recursion, a wild read.
+/// Faults on purpose: a panic, a runaway recursion, a wild read, a long loop.
 impl faults::Guest for KitchenSink {
     fn fail(message: String) {
         panic!("{message}");
@@ -605,5 +605,14 @@ impl faults::Guest for KitchenSink {
         // valid pointer value, and one past the memory's end traps,
         // which is the point.
         unsafe { std::ptr::read_volatile(address as usize as *const u8) }
+    }
+
+    fn spin(iterations: u64) -> u64 {
+        // `black_box` keeps the loop a loop (no closed form).
+        let mut total: u64 = 0;
+        for i in 0..iterations {
+            total = std::hint::black_box(total.wrapping_add(i));
+        }
+        total
     }
 }
