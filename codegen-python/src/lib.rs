@@ -23,9 +23,6 @@ mod source;
 mod types;
 mod world;
 
-use std::collections::BTreeMap;
-use std::path::Path;
-
 use weft_wit::wit_parser::{Resolve, WorldId};
 use weft_wit::{Wit, WitError};
 
@@ -42,51 +39,7 @@ pub struct Opts {
     pub wasm: Option<Vec<u8>>,
 }
 
-/// Generated files by path relative to the output directory (`/`
-/// separated), in path order.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Files {
-    files: BTreeMap<String, Vec<u8>>,
-}
-
-impl Files {
-    fn insert(&mut self, path: String, contents: impl Into<Vec<u8>>) {
-        self.files.insert(path, contents.into());
-    }
-
-    /// The contents of `path`.
-    pub fn get(&self, path: &str) -> Option<&[u8]> {
-        self.files.get(path).map(Vec::as_slice)
-    }
-
-    /// Every file, in path order.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &[u8])> {
-        self.files.iter().map(|(p, c)| (p.as_str(), c.as_slice()))
-    }
-
-    /// How many files there are.
-    pub fn len(&self) -> usize {
-        self.files.len()
-    }
-
-    /// Whether there are none.
-    pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
-    }
-
-    /// Writes every file under `dir`, making directories as needed and
-    /// replacing files of the same names.
-    pub fn write_to(&self, dir: &Path) -> std::io::Result<()> {
-        for (path, contents) in self.iter() {
-            let path = dir.join(path);
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            std::fs::write(&path, contents)?;
-        }
-        Ok(())
-    }
-}
+pub use weft_wit::bindgen::Files;
 
 /// Why no bindings could be generated.
 #[derive(Debug, thiserror::Error)]

@@ -15,8 +15,8 @@ use weft_wit::names::python::{
     attr_name, class_name, enum_member, function_name, module_name, param_name,
 };
 use weft_wit::wit_parser::{
-    Function, FunctionKind, Handle, InterfaceId, Resolve, Type, TypeDefKind, TypeId, TypeOwner,
-    WorldId, WorldItem, WorldKey,
+    Function, FunctionKind, InterfaceId, Resolve, Type, TypeDefKind, TypeId, TypeOwner, WorldId,
+    WorldItem, WorldKey,
 };
 
 use crate::naming::Namespace;
@@ -24,6 +24,9 @@ use crate::Error;
 
 /// Index of the root module (`__init__`) in [`Plan::modules`].
 pub(crate) const ROOT: usize = 0;
+
+/// Python tuples have any length.
+const MAX_TUPLE: usize = usize::MAX;
 
 /// Private names of generated modules that module aliases and WIT names
 /// must leave alone.
@@ -672,117 +675,15 @@ fn valid_package_name(name: &str) -> Result<String, Error> {
     Ok(name.to_string())
 }
 
-/// Refuses worlds using what the bindings cannot express yet: async
-/// functions, futures, streams, `error-context`, maps, fixed-length lists
-/// and property accessors. Every function and named type the package
-/// would hold is checked.
+/// Refuses worlds using what the bindings cannot express yet
+/// ([`weft_wit::bindgen::first_unsupported`]).
 fn check_supported(resolve: &Resolve, world: WorldId) -> Result<(), Error> {
-    let w = &resolve.worlds[world];
-    let unsupported = |item: String, feature: &str| Error::Unsupported {
-        item,
-        feature: feature.to_string(),
-    };
-    let mut seen = HashSet::new();
-    let check_fn = |f: &Function, scope: &str, seen: &mut HashSet<TypeId>| -> Result<(), Error> {
-        let item = format!("function `{}`{scope}", f.name);
-        match f.kind {
-            FunctionKind::Freestanding
-            | FunctionKind::Method(_)
-            | FunctionKind::Static(_)
-            | FunctionKind::Constructor(_) => {}
-            FunctionKind::AsyncFreestanding
-            | FunctionKind::AsyncMethod(_)
-            | FunctionKind::AsyncStatic(_) => return Err(unsupported(item, "async functions")),
-            _ => {
-                return Err(unsupported(
-                    item,
-                    "property accessors (getters and setters)",
-                ))
-            }
+    weft_wit::bindgen::first_unsupported(resolve, world, MAX_TUPLE).map_err(|u| {
+        Error::Unsupported {
+            item: u.item,
+            feature: u.feature,
         }
-        for ty in f.params.iter().map(|p| &p.ty).chain(f.result.iter()) {
-            if let Some(feature) = unsupported_in(resolve, ty, seen) {
-                return Err(unsupported(item, feature));
-            }
-        }
-        Ok(())
-    };
-    for (key, item) in w.imports.iter().chain(&w.exports) {
-        match item {
-            WorldItem::Function(f) => check_fn(f, "", &mut seen)?,
-            WorldItem::Interface { id, .. } => {
-                let scope = format!(" of interface `{}`", resolve.name_world_key(key));
-                for f in resolve.interfaces[*id].functions.values() {
-                    check_fn(f, &scope, &mut seen)?;
-                }
-                for (name, ty) in &resolve.interfaces[*id].types {
-                    if let Some(feature) = unsupported_in(resolve, &Type::Id(*ty), &mut seen) {
-                        return Err(unsupported(format!("type `{name}`{scope}"), feature));
-                    }
-                }
-            }
-            WorldItem::Type { id, .. } => {
-                if let Some(feature) = unsupported_in(resolve, &Type::Id(*id), &mut seen) {
-                    let name = resolve.types[*id].name.clone().unwrap_or_default();
-                    return Err(unsupported(format!("type `{name}`"), feature));
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
-/// The unsupported feature `ty` uses, if any; `seen` holds the type
-/// definitions found supported already.
-fn unsupported_in(
-    resolve: &Resolve,
-    ty: &Type,
-    seen: &mut HashSet<TypeId>,
-) -> Option<&'static str> {
-    let id = match ty {
-        Type::ErrorContext => return Some("`error-context`"),
-        Type::Id(id) => *id,
-        _ => return None,
-    };
-    if seen.contains(&id) {
-        return None;
-    }
-    let found = match &resolve.types[id].kind {
-        TypeDefKind::Record(r) => r
-            .fields
-            .iter()
-            .find_map(|f| unsupported_in(resolve, &f.ty, seen)),
-        TypeDefKind::Tuple(t) => t
-            .types
-            .iter()
-            .find_map(|t| unsupported_in(resolve, t, seen)),
-        TypeDefKind::Variant(v) => v
-            .cases
-            .iter()
-            .filter_map(|c| c.ty.as_ref())
-            .find_map(|t| unsupported_in(resolve, t, seen)),
-        TypeDefKind::Option(t) | TypeDefKind::List(t) | TypeDefKind::Type(t) => {
-            unsupported_in(resolve, t, seen)
-        }
-        TypeDefKind::Result(r) => {
-            r.ok.iter()
-                .chain(r.err.iter())
-                .find_map(|t| unsupported_in(resolve, t, seen))
-        }
-        TypeDefKind::Handle(Handle::Own(r) | Handle::Borrow(r)) => {
-            unsupported_in(resolve, &Type::Id(*r), seen)
-        }
-        TypeDefKind::Enum(_) | TypeDefKind::Flags(_) | TypeDefKind::Resource => None,
-        TypeDefKind::Future(_) => Some("futures"),
-        TypeDefKind::Stream(_) => Some("streams"),
-        TypeDefKind::Map(..) => Some("maps"),
-        TypeDefKind::FixedLengthList(..) => Some("fixed-length lists"),
-        TypeDefKind::Unknown => Some("an unresolved type"),
-    };
-    if found.is_none() {
-        seen.insert(id);
-    }
-    found
+    })
 }
 
 #[cfg(test)]

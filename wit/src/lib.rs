@@ -9,6 +9,7 @@
 //! build on it.
 
 pub mod abi;
+pub mod bindgen;
 mod error;
 mod load;
 pub mod names;
