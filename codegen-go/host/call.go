@@ -15,12 +15,10 @@ import (
 // with [Func.CallFlat] when its values are all scalars, else in stages
 // with [Func.Begin].
 type Func struct {
-	inst    *Instance
-	ptr     *C.weft_func_t
-	name    string
-	utf8    bool
-	nparams int
-	nresult int
+	inst *Instance
+	ptr  *C.weft_func_t
+	name string
+	utf8 bool
 	// paramsInMemory: more than 16 flat parameters, passed as a tuple.
 	paramsInMemory bool
 }

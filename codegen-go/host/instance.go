@@ -35,12 +35,10 @@ func (i *Instance) Func(name string) (*Func, error) {
 		return nil, err
 	}
 	fn := &Func{
-		inst:    i,
-		ptr:     f,
-		name:    name,
-		utf8:    C.weft_func_string_encoding(f) == C.WEFT_STRING_UTF8,
-		nparams: int(C.weft_func_param_count(f)),
-		nresult: int(C.weft_func_result_count(f)),
+		inst: i,
+		ptr:  f,
+		name: name,
+		utf8: C.weft_func_string_encoding(f) == C.WEFT_STRING_UTF8,
 
 		paramsInMemory: bool(C.weft_func_params_in_memory(f)),
 	}

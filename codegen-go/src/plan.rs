@@ -14,6 +14,7 @@
 use std::collections::{HashMap, HashSet};
 
 use weft_wit::abi::AbiTable;
+use weft_wit::bindgen::{interfaces, world_types};
 use weft_wit::names::go::{exported, package_name, unexported};
 use weft_wit::wit_parser::{
     Function, FunctionKind, Handle, InterfaceId, Resolve, Type, TypeDefKind, TypeId, TypeOwner,
@@ -718,31 +719,6 @@ pub(crate) fn is_use(resolve: &Resolve, id: TypeId) -> bool {
         TypeDefKind::Type(Type::Id(next)) => resolve.types[next].name.is_some(),
         _ => false,
     }
-}
-
-/// The interfaces among a world's imports or exports, in order.
-fn interfaces<'r>(
-    items: impl IntoIterator<Item = (&'r WorldKey, &'r WorldItem)>,
-) -> Vec<(WorldKey, InterfaceId)> {
-    items
-        .into_iter()
-        .filter_map(|(key, item)| match item {
-            WorldItem::Interface { id, .. } => Some((key.clone(), *id)),
-            _ => None,
-        })
-        .collect()
-}
-
-/// The types a world defines or `use`s, in order.
-fn world_types(w: &weft_wit::wit_parser::World) -> Vec<TypeId> {
-    w.imports
-        .values()
-        .chain(w.exports.values())
-        .filter_map(|item| match item {
-            WorldItem::Type { id, .. } => Some(*id),
-            _ => None,
-        })
-        .collect()
 }
 
 /// `path` if it can be a Go module path: non-empty, slash-separated

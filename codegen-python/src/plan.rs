@@ -11,6 +11,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use weft_wit::bindgen::{interfaces, world_types};
 use weft_wit::names::python::{
     attr_name, class_name, enum_member, function_name, module_name, param_name,
 };
@@ -620,31 +621,6 @@ pub(crate) fn resource_of(f: &Function) -> Option<TypeId> {
         }
         _ => None,
     }
-}
-
-/// The interfaces among a world's imports or exports, in order.
-fn interfaces<'r>(
-    items: impl IntoIterator<Item = (&'r WorldKey, &'r WorldItem)>,
-) -> Vec<(WorldKey, InterfaceId)> {
-    items
-        .into_iter()
-        .filter_map(|(key, item)| match item {
-            WorldItem::Interface { id, .. } => Some((key.clone(), *id)),
-            _ => None,
-        })
-        .collect()
-}
-
-/// The types a world defines or `use`s, in order.
-fn world_types(w: &weft_wit::wit_parser::World) -> Vec<TypeId> {
-    w.imports
-        .values()
-        .chain(w.exports.values())
-        .filter_map(|item| match item {
-            WorldItem::Type { id, .. } => Some(*id),
-            _ => None,
-        })
-        .collect()
 }
 
 /// `name` if it can name a Python package: an ASCII identifier, not a

@@ -1,11 +1,13 @@
 //! What every host-bindings generator shares: the files it writes
-//! ([`Files`]) and what WIT it cannot express yet ([`first_unsupported`]).
+//! ([`Files`]), what WIT it cannot express yet ([`first_unsupported`]),
+//! and a world's interfaces and types in order.
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
 use wit_parser::{
-    Function, FunctionKind, Handle, Resolve, Type, TypeDefKind, TypeId, WorldId, WorldItem,
+    Function, FunctionKind, Handle, InterfaceId, Resolve, Type, TypeDefKind, TypeId, World,
+    WorldId, WorldItem, WorldKey,
 };
 
 /// A WIT item that uses a feature bindings cannot express yet.
@@ -62,6 +64,31 @@ impl Files {
         }
         Ok(())
     }
+}
+
+/// The interfaces among a world's imports or exports, in order.
+pub fn interfaces<'r>(
+    items: impl IntoIterator<Item = (&'r WorldKey, &'r WorldItem)>,
+) -> Vec<(WorldKey, InterfaceId)> {
+    items
+        .into_iter()
+        .filter_map(|(key, item)| match item {
+            WorldItem::Interface { id, .. } => Some((key.clone(), *id)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The types a world defines or `use`s, in order.
+pub fn world_types(w: &World) -> Vec<TypeId> {
+    w.imports
+        .values()
+        .chain(w.exports.values())
+        .filter_map(|item| match item {
+            WorldItem::Type { id, .. } => Some(*id),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The first thing in `world` that host bindings cannot express yet:

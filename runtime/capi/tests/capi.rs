@@ -9,40 +9,12 @@
 
 mod common;
 
+use common::{error, message, ok};
 use std::ffi::{c_void, CStr};
 use std::ptr;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
 use weft_capi::*;
-
-/// Panics with the error's message if there is one.
-fn ok(err: *mut weft_error_t) {
-    if !err.is_null() {
-        let message = unsafe { message(err) };
-        unsafe { weft_error_delete(err) };
-        panic!("unexpected error: {message}");
-    }
-}
-
-unsafe fn message(err: *const weft_error_t) -> String {
-    unsafe { CStr::from_ptr(weft_error_message(err)) }
-        .to_string_lossy()
-        .into_owned()
-}
-
-/// The error's kind, trap kind and message; the error is deleted.
-fn error(err: *mut weft_error_t) -> (u32, u32, String) {
-    assert!(!err.is_null(), "expected an error");
-    let found = unsafe {
-        (
-            weft_error_kind(err),
-            weft_error_trap_kind(err),
-            message(err),
-        )
-    };
-    unsafe { weft_error_delete(err) };
-    found
-}
 
 /// Returns early from a callback with the error of a C API call.
 macro_rules! check {

@@ -7,6 +7,14 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::sync::OnceLock;
 
+use std::ffi::CStr;
+
+use weft_capi::{
+    weft_error_delete, weft_error_kind, weft_error_message, weft_error_t, weft_error_trap_kind,
+};
+
+pub mod flat_env;
+
 /// The test component's text.
 pub const COMPONENT: &str = include_str!("component.wat");
 
@@ -63,4 +71,42 @@ pub fn built_libraries() -> &'static PathBuf {
 /// The manifest folder of `weft-capi`.
 pub fn crate_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Panics with the error's message if there is one.
+pub fn ok(err: *mut weft_error_t) {
+    if !err.is_null() {
+        let (_, _, message) = error(err);
+        panic!("unexpected error: {message}");
+    }
+}
+
+/// The error's kind, trap kind and message; the error is deleted.
+pub fn error(err: *mut weft_error_t) -> (u32, u32, String) {
+    assert!(!err.is_null(), "expected an error");
+    // SAFETY: `err` is a live error the C API returned.
+    let found = unsafe {
+        (
+            weft_error_kind(err),
+            weft_error_trap_kind(err),
+            CStr::from_ptr(weft_error_message(err))
+                .to_string_lossy()
+                .into_owned(),
+        )
+    };
+    // SAFETY: as above; deleted once.
+    unsafe { weft_error_delete(err) };
+    found
+}
+
+/// The message of a live error (which stays alive).
+///
+/// # Safety
+///
+/// `err` is a live error.
+pub unsafe fn message(err: *const weft_error_t) -> String {
+    // SAFETY: the caller's contract; the message is NUL-terminated.
+    unsafe { CStr::from_ptr(weft_error_message(err)) }
+        .to_string_lossy()
+        .into_owned()
 }
