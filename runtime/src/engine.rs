@@ -27,6 +27,17 @@ pub struct Config {
     /// Check the engine's epoch at function entries and loop headers
     /// ([`crate::Store::set_epoch_deadline`], [`Engine::increment_epoch`]).
     pub epoch_interruption: bool,
+    /// A directory where compiled code is kept between processes, keyed by
+    /// a hash of the wasm and of what the code depends on (this weft build,
+    /// the CPU, fuel and epochs): [`crate::Module::new`] and
+    /// [`crate::component::Component::new`] load from it instead of
+    /// compiling, and store what they compile. `None`: no cache.
+    ///
+    /// Created readable by this user only. Entries are trusted like
+    /// [`crate::Module::deserialize`]'s input: whoever can write to the
+    /// directory can choose the code its users run. Entries are never
+    /// removed; deleting the directory is safe at any time.
+    pub cache_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for Config {
@@ -37,6 +48,7 @@ impl Default for Config {
             parallel_compilation: true,
             consume_fuel: false,
             epoch_interruption: false,
+            cache_dir: None,
         }
     }
 }

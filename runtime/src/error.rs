@@ -39,6 +39,10 @@ pub enum Error {
     /// A resource limit was reached (memory, table, instances).
     #[error("limit reached: {0}")]
     Limit(String),
+    /// A precompiled artifact is damaged, or was made by another weft
+    /// build, for another CPU or with other engine settings.
+    #[error("cannot load artifact: {0}")]
+    Artifact(String),
     /// WebAssembly trapped.
     #[error(transparent)]
     Trap(#[from] Trap),

@@ -16,6 +16,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod artifact;
 mod compile;
 pub mod component;
 mod engine;
@@ -32,6 +33,7 @@ mod types;
 mod values;
 mod vm;
 
+pub use artifact::is_artifact;
 pub use engine::{Config, Engine};
 pub use error::Error;
 pub use externals::{Global, Memory, Table};

@@ -122,7 +122,8 @@ enum {
   WEFT_ERROR_SYSTEM = 8,           /* the OS refused memory or code space */
   WEFT_ERROR_INVALID_ARGUMENT = 9, /* NULL, not UTF-8, out of order, store in use */
   WEFT_ERROR_NOT_FOUND = 10,       /* no export or item of that name */
-  WEFT_ERROR_PANIC = 11            /* a bug in weft, caught */
+  WEFT_ERROR_PANIC = 11,           /* a bug in weft, caught */
+  WEFT_ERROR_ARTIFACT = 12         /* an artifact is damaged or for another build/CPU/settings */
 };
 
 typedef uint32_t weft_trap_kind_t;

@@ -35,6 +35,9 @@ pub const WEFT_ERROR_INVALID_ARGUMENT: weft_error_kind_t = 9;
 pub const WEFT_ERROR_NOT_FOUND: weft_error_kind_t = 10;
 /// weft panicked (a bug in weft); the process goes on.
 pub const WEFT_ERROR_PANIC: weft_error_kind_t = 11;
+/// A precompiled artifact is damaged or was made by another weft build,
+/// for another CPU or with other engine settings.
+pub const WEFT_ERROR_ARTIFACT: weft_error_kind_t = 12;
 
 /// The kind of a trap (`WEFT_TRAP_*` in the header); `WEFT_TRAP_NONE`
 /// for an error that is not a trap.
@@ -172,6 +175,7 @@ impl weft_error_t {
             Error::Type { .. } => WEFT_ERROR_TYPE,
             Error::Limit(_) => WEFT_ERROR_LIMIT,
             Error::System(_) => WEFT_ERROR_SYSTEM,
+            Error::Artifact(_) => WEFT_ERROR_ARTIFACT,
         };
         weft_error_t::new(kind, &err.to_string(), Origin::Other)
     }

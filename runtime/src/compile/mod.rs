@@ -46,7 +46,7 @@ pub fn host_isa() -> Result<OwnedTargetIsa, Error> {
 }
 
 /// Where one compiled function lies in the code block.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FuncLocation {
     /// Offset from the start of the code block.
     pub start: usize,
@@ -61,6 +61,7 @@ pub struct CompiledCode {
     // unmapped, so a new mapping at the same address never overlaps it.
     _registration: CodeRegistration,
     code: CodeMemory,
+    traps: Arc<TrapTable>,
     /// Every defined function, in order.
     pub funcs: Vec<FuncLocation>,
     /// Host-to-wasm trampoline of each type index.
@@ -78,7 +79,75 @@ impl std::fmt::Debug for CompiledCode {
     }
 }
 
+/// A module's linked code before it is mapped: position-independent bytes
+/// (calls between functions are patched PC-relative; everything else is
+/// reached through the vmctx), where each function and trampoline lies,
+/// and the trap sites. This is what a precompiled artifact stores.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeImage {
+    /// The code block.
+    pub bytes: Vec<u8>,
+    /// Every defined function, in order.
+    pub funcs: Vec<FuncLocation>,
+    /// Host-to-wasm trampoline of each type index.
+    pub array_calls: Vec<FuncLocation>,
+    /// Wasm-to-host trampoline of each type index.
+    pub host_calls: Vec<FuncLocation>,
+    /// (code offset, trap code) of every trap site.
+    pub traps: Vec<(u32, u8)>,
+}
+
+impl CodeImage {
+    /// Maps the image executable and registers its trap sites.
+    ///
+    /// Checks that every location and trap site lies inside the code, so
+    /// that a damaged image is an error rather than a wild jump later; it
+    /// cannot check the machine code itself, which is why loading an
+    /// artifact is trusted.
+    pub fn load(self) -> Result<CompiledCode, Error> {
+        let len = self.bytes.len();
+        let inside = |l: &FuncLocation| l.start.checked_add(l.len).is_some_and(|end| end <= len);
+        let all = self
+            .funcs
+            .iter()
+            .chain(&self.array_calls)
+            .chain(&self.host_calls);
+        if len == 0 || !all.into_iter().all(inside) {
+            return Err(Error::Artifact("a function lies outside the code".into()));
+        }
+        if self.traps.iter().any(|&(offset, _)| offset as usize >= len) {
+            return Err(Error::Artifact("a trap site lies outside the code".into()));
+        }
+        let code = CodeMemory::new(&self.bytes)?;
+        let traps = Arc::new(TrapTable::new(self.traps));
+        let registration = register_code(code.range(), Arc::clone(&traps));
+        Ok(CompiledCode {
+            _registration: registration,
+            code,
+            traps,
+            funcs: self.funcs,
+            array_calls: self.array_calls,
+            host_calls: self.host_calls,
+        })
+    }
+}
+
 impl CompiledCode {
+    /// The image this code was loaded from, read back from its mapping.
+    pub fn image(&self) -> CodeImage {
+        let range = self.code.range();
+        // SAFETY: the mapping is readable (read+execute) for its whole
+        // length and lives as long as `self`; nothing writes to it.
+        let bytes = unsafe { std::slice::from_raw_parts(range.start as *const u8, range.len()) };
+        CodeImage {
+            bytes: bytes.to_vec(),
+            funcs: self.funcs.clone(),
+            array_calls: self.array_calls.clone(),
+            host_calls: self.host_calls.clone(),
+            traps: self.traps.entries().to_vec(),
+        }
+    }
+
     /// Address of a location in the code.
     pub fn address(&self, location: FuncLocation) -> usize {
         self.code.as_ptr() as usize + location.start
@@ -300,7 +369,7 @@ pub fn compile(engine: &Engine, info: &ModuleInfo, wasm: &[u8]) -> Result<Compil
     // `reverse` of bench/calls landed at 32 mod 64 and took about 1.2x the
     // time of the same machine code at 0 mod 64. Padding is never run.
     let align = isa.function_alignment().preferred.max(16) as usize;
-    link(info.imported_funcs, align, funcs, array_calls, host_calls)
+    link(info.imported_funcs, align, funcs, array_calls, host_calls)?.load()
 }
 
 /// The vmctx layout of a module.
@@ -316,15 +385,14 @@ pub fn vmoffsets(info: &ModuleInfo) -> VMOffsets {
 }
 
 /// Lays the compiled functions out in one block, each at a multiple of
-/// `align`, patches calls between them, maps the block executable and
-/// registers its trap sites.
+/// `align`, and patches calls between them.
 fn link(
     imported_funcs: u32,
     align: usize,
     funcs: Vec<Compiled>,
     array_calls: Vec<Compiled>,
     host_calls: Vec<Compiled>,
-) -> Result<CompiledCode, Error> {
+) -> Result<CodeImage, Error> {
     let mut bytes = Vec::new();
     let mut traps = Vec::new();
     let mut place = |compiled: &Compiled, bytes: &mut Vec<u8>| {
@@ -366,14 +434,12 @@ fn link(
         // byte, so that its code range is never empty.
         bytes.push(0xcc);
     }
-    let code = CodeMemory::new(&bytes)?;
-    let registration = register_code(code.range(), Arc::new(TrapTable::new(traps)));
-    Ok(CompiledCode {
-        _registration: registration,
-        code,
+    Ok(CodeImage {
+        bytes,
         funcs: func_locations,
         array_calls: array_locations,
         host_calls: host_locations,
+        traps,
     })
 }
 

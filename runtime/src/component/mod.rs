@@ -46,8 +46,10 @@ pub use types::{CoreSignature, FuncType, Type};
 pub use values::Val;
 pub use weft_derive::{ComponentType, Lift, Lower};
 
+use crate::artifact::{self, Cache, Kind};
 use crate::engine::Engine;
 use crate::error::Error;
+use crate::module::Module;
 use crate::store::Store;
 use instance::{export, Exports, Item};
 use plan::{Definition, ImportKind};
@@ -58,16 +60,109 @@ use plan::{Definition, ImportKind};
 pub struct Component {
     engine: Engine,
     definition: Arc<Definition>,
+    /// The binary, kept for [`Component::serialize`].
+    bytes: Arc<[u8]>,
+    /// Every core module, in the order they appear in `bytes`.
+    modules: Arc<[Module]>,
+    from_cache: bool,
+}
+
+impl std::fmt::Debug for Component {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Component")
+            .field("imports", &self.imports().collect::<Vec<_>>())
+            .field("exports", &self.exports().collect::<Vec<_>>())
+            .field("modules", &self.modules.len())
+            .field("from_cache", &self.from_cache)
+            .finish()
+    }
 }
 
 impl Component {
-    /// Validates and compiles the component binary `bytes`.
+    /// Validates and compiles the component binary `bytes` (or loads its
+    /// code from the engine's [`crate::Config::cache_dir`]).
     pub fn new(engine: &Engine, bytes: &[u8]) -> Result<Component, Error> {
-        let definition = plan::load(engine, bytes)?;
+        let Some(cache) = Cache::of(engine, Kind::Component, bytes) else {
+            return Self::compile(engine, bytes);
+        };
+        let load = |artifact: &[u8]| {
+            // SAFETY: cache entries are trusted (`Config::cache_dir`).
+            let component = unsafe { Component::deserialize(engine, artifact) }?;
+            (*component.bytes == *bytes)
+                .then_some(component)
+                .ok_or_else(|| Error::Artifact("the cache entry holds another component".into()))
+        };
+        let compile = || Self::compile(engine, bytes);
+        let (mut component, from_cache) =
+            cache.load_or_compile(load, compile, Component::serialize)?;
+        component.from_cache = from_cache;
+        Ok(component)
+    }
+
+    /// Validates and compiles, without the cache.
+    fn compile(engine: &Engine, bytes: &[u8]) -> Result<Component, Error> {
+        let (definition, modules) = plan::load(bytes, &mut |wasm| Module::compile(engine, wasm))?;
         Ok(Component {
             engine: engine.clone(),
             definition,
+            bytes: bytes.into(),
+            modules: modules.into(),
+            from_cache: false,
         })
+    }
+
+    /// The component with the compiled code of its core modules, as an
+    /// artifact that [`Component::deserialize`] loads without compiling, in
+    /// this or another process using the same weft build on a like
+    /// machine.
+    pub fn serialize(&self) -> Vec<u8> {
+        let images: Vec<_> = self.modules.iter().map(|m| m.code().image()).collect();
+        artifact::encode(&self.engine, Kind::Component, &self.bytes, &images)
+    }
+
+    /// Loads a component from an artifact made by
+    /// [`Component::serialize`]. The component's structure is validated
+    /// as [`Component::new`] does (core function bodies excepted, their
+    /// code being in the artifact). An artifact from another weft build,
+    /// for another CPU, with other settings (fuel, epochs) or damaged is
+    /// refused with [`Error::Artifact`] saying which.
+    ///
+    /// # Safety
+    ///
+    /// The machine code in `bytes` is mapped and run as it is. `bytes`
+    /// must come from `serialize` (of this or a compatible weft), not from
+    /// anyone who could choose its contents.
+    pub unsafe fn deserialize(engine: &Engine, bytes: &[u8]) -> Result<Component, Error> {
+        let artifact = artifact::decode(engine, Kind::Component, bytes)?;
+        let count = artifact.images.len();
+        let mut images = artifact.images.into_iter();
+        let (definition, modules) = plan::load(artifact.wasm, &mut |wasm| {
+            let image = images.next().ok_or_else(|| {
+                Error::Artifact(format!(
+                    "the component has more than the {count} modules compiled"
+                ))
+            })?;
+            Module::precompiled(engine, wasm, image)
+        })?;
+        if modules.len() != count {
+            return Err(Error::Artifact(format!(
+                "the component has {} modules, the artifact code for {count}",
+                modules.len()
+            )));
+        }
+        Ok(Component {
+            engine: engine.clone(),
+            definition,
+            bytes: artifact.wasm.into(),
+            modules: modules.into(),
+            from_cache: false,
+        })
+    }
+
+    /// Whether [`Component::new`] loaded this component's code from the
+    /// engine's cache rather than compiling it.
+    pub fn from_cache(&self) -> bool {
+        self.from_cache
     }
 
     /// The engine it was compiled for.

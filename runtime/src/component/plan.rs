@@ -16,7 +16,6 @@ use super::abi::StringEncoding;
 use super::check::CoreModuleType;
 use super::convert::{self, ResourceSlots};
 use super::types::FuncType;
-use crate::engine::Engine;
 use crate::error::Error;
 use crate::module::Module;
 
@@ -239,8 +238,15 @@ pub(crate) fn features() -> WasmFeatures {
     crate::module::info::features() | WasmFeatures::COMPONENT_MODEL
 }
 
-/// Validates `bytes` as a component and plans its instantiation.
-pub(crate) fn load(engine: &Engine, bytes: &[u8]) -> Result<Arc<Definition>, Error> {
+/// Validates `bytes` as a component and plans its instantiation. Each core
+/// module's bytes go to `module`, which compiles them (or loads code
+/// compiled earlier); the modules are also returned in the order they
+/// appear in `bytes`, nested components' included.
+pub(crate) fn load(
+    bytes: &[u8],
+    module: &mut dyn FnMut(&[u8]) -> Result<Module, Error>,
+) -> Result<(Arc<Definition>, Vec<Module>), Error> {
+    let mut all_modules = Vec::new();
     let mut validator = Validator::new_with_features(features());
     let mut stack: Vec<Builder> = Vec::new();
     let mut module_depth = 0usize;
@@ -267,10 +273,9 @@ pub(crate) fn load(engine: &Engine, bytes: &[u8]) -> Result<Arc<Definition>, Err
             Payload::ModuleSection {
                 unchecked_range, ..
             } => {
-                let module = Module::new(
-                    engine,
-                    &bytes[unchecked_range.start as usize..unchecked_range.end as usize],
-                )?;
+                let module =
+                    module(&bytes[unchecked_range.start as usize..unchecked_range.end as usize])?;
+                all_modules.push(module.clone());
                 let top = top(&mut stack);
                 top.def.modules.push(module);
                 let index = top.def.modules.len() - 1;
@@ -285,7 +290,7 @@ pub(crate) fn load(engine: &Engine, bytes: &[u8]) -> Result<Arc<Definition>, Err
                         let index = parent.def.components.len() - 1;
                         parent.def.steps.push(Step::Component(index));
                     }
-                    None => return Ok(Arc::new(finished.def)),
+                    None => return Ok((Arc::new(finished.def), all_modules)),
                 }
             }
             other => {

@@ -165,13 +165,27 @@ impl ModuleInfo {
     /// Validates `wasm` and reads its module information. Function bodies
     /// are validated too, before any is compiled.
     pub fn parse(wasm: &[u8]) -> Result<ModuleInfo, Error> {
+        Self::parse_with(wasm, true)
+    }
+
+    /// [`ModuleInfo::parse`] without validating function bodies: for the
+    /// wasm of a precompiled artifact, whose code was compiled (so its
+    /// bodies validated) when the artifact was made. Everything else is
+    /// validated as usual.
+    pub fn parse_precompiled(wasm: &[u8]) -> Result<ModuleInfo, Error> {
+        Self::parse_with(wasm, false)
+    }
+
+    fn parse_with(wasm: &[u8], validate_bodies: bool) -> Result<ModuleInfo, Error> {
         let mut validator = Validator::new_with_features(features());
         let mut info = ModuleInfo::default();
         let mut func_validators = Vec::new();
         for payload in wasmparser::Parser::new(0).parse_all(wasm) {
             let payload = payload?;
             if let wasmparser::ValidPayload::Func(func, body) = validator.payload(&payload)? {
-                func_validators.push((func, body));
+                if validate_bodies {
+                    func_validators.push((func, body));
+                }
             }
             info.read_payload(payload, wasm)?;
         }

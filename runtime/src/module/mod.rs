@@ -4,7 +4,8 @@ pub mod info;
 
 use std::sync::Arc;
 
-use crate::compile::{self, CompiledCode};
+use crate::artifact::{self, Cache, Kind};
+use crate::compile::{self, CodeImage, CompiledCode};
 use crate::engine::Engine;
 use crate::error::Error;
 use crate::types::ExternType;
@@ -23,6 +24,7 @@ struct ModuleInner {
     code: CompiledCode,
     /// Engine type id of each type index.
     type_ids: Box<[u32]>,
+    from_cache: bool,
 }
 
 impl std::fmt::Debug for Module {
@@ -34,20 +36,108 @@ impl std::fmt::Debug for Module {
 }
 
 impl Module {
-    /// Validates and compiles a module binary.
+    /// Validates and compiles a module binary (or loads it from the
+    /// engine's [`crate::Config::cache_dir`]).
     pub fn new(engine: &Engine, wasm: &[u8]) -> Result<Module, Error> {
+        match Cache::of(engine, Kind::Module, wasm) {
+            None => Self::compile(engine, wasm),
+            Some(cache) => {
+                let load = |bytes: &[u8]| {
+                    // SAFETY: cache entries are trusted (`Config::cache_dir`).
+                    let module = unsafe { Module::deserialize(engine, bytes) }?;
+                    (*module.wasm() == *wasm)
+                        .then_some(module)
+                        .ok_or_else(|| Error::Artifact("the cache entry holds other wasm".into()))
+                };
+                let compile = || Self::compile(engine, wasm);
+                let (mut module, from_cache) =
+                    cache.load_or_compile(load, compile, Module::serialize)?;
+                if let Some(inner) = Arc::get_mut(&mut module.inner) {
+                    inner.from_cache = from_cache;
+                }
+                Ok(module)
+            }
+        }
+    }
+
+    /// Validates and compiles, without the cache (a component's modules
+    /// are cached as part of it).
+    pub(crate) fn compile(engine: &Engine, wasm: &[u8]) -> Result<Module, Error> {
         let info = ModuleInfo::parse(wasm)?;
         let code = compile::compile(engine, &info, wasm)?;
+        Ok(Self::from_parts(engine, wasm, info, code))
+    }
+
+    fn from_parts(engine: &Engine, wasm: &[u8], info: ModuleInfo, code: CompiledCode) -> Module {
         let type_ids = info.types.iter().map(|t| engine.type_id(t)).collect();
-        Ok(Module {
+        Module {
             inner: Arc::new(ModuleInner {
                 engine: engine.clone(),
                 wasm: wasm.into(),
                 info,
                 code,
                 type_ids,
+                from_cache: false,
             }),
-        })
+        }
+    }
+
+    /// Whether [`Module::new`] loaded this module's code from the engine's
+    /// cache rather than compiling it.
+    pub fn from_cache(&self) -> bool {
+        self.inner.from_cache
+    }
+
+    /// The module with its compiled code, as an artifact that
+    /// [`Module::deserialize`] loads without compiling, in this or another
+    /// process using the same weft build on a like machine.
+    pub fn serialize(&self) -> Vec<u8> {
+        artifact::encode(
+            &self.inner.engine,
+            Kind::Module,
+            &self.inner.wasm,
+            &[self.inner.code.image()],
+        )
+    }
+
+    /// Loads a module from an artifact made by [`Module::serialize`]. An
+    /// artifact from another weft build, for another CPU, with other
+    /// settings (fuel, epochs) or damaged is refused with
+    /// [`Error::Artifact`] saying which.
+    ///
+    /// # Safety
+    ///
+    /// The machine code in `bytes` is mapped and run as it is: only the
+    /// wasm and the artifact's structure are checked. `bytes` must come
+    /// from `serialize` (of this or a compatible weft), not from anyone
+    /// who could choose its contents.
+    pub unsafe fn deserialize(engine: &Engine, bytes: &[u8]) -> Result<Module, Error> {
+        let artifact = artifact::decode(engine, Kind::Module, bytes)?;
+        let [image] = <[_; 1]>::try_from(artifact.images).map_err(|images| {
+            Error::Artifact(format!(
+                "a module artifact holds {} code images",
+                images.len()
+            ))
+        })?;
+        Self::precompiled(engine, artifact.wasm, image)
+    }
+
+    /// A module from its wasm and the code compiled from it earlier.
+    pub(crate) fn precompiled(
+        engine: &Engine,
+        wasm: &[u8],
+        image: CodeImage,
+    ) -> Result<Module, Error> {
+        let info = ModuleInfo::parse_precompiled(wasm)?;
+        let expected = (info.defined_funcs() as usize, info.types.len());
+        let found = (image.funcs.len(), image.array_calls.len());
+        if expected != found || image.host_calls.len() != info.types.len() {
+            return Err(Error::Artifact(format!(
+                "the code does not fit the wasm: {} functions and {} types, code for {} and {}",
+                expected.0, expected.1, found.0, found.1
+            )));
+        }
+        Ok(Self::from_parts(engine, wasm, info, image.load()?))
     }
 
     /// The module's name, from its name section.

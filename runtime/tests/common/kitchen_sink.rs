@@ -80,7 +80,12 @@ pub struct Sink {
 impl Sink {
     /// A new instance, in a new store.
     pub fn new() -> Sink {
-        let component = kitchen_sink();
+        Sink::of(kitchen_sink())
+    }
+
+    /// A new instance of `component` (the kitchen sink, loaded some other
+    /// way), in a new store of its engine.
+    pub fn of(component: &Component) -> Sink {
         let engine = component.engine().clone();
         let mut store = Store::new(&engine, ());
         let log = Arc::new(Mutex::new(Vec::new()));
