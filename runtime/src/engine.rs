@@ -40,6 +40,32 @@ pub struct Config {
     pub cache_dir: Option<std::path::PathBuf>,
 }
 
+impl Config {
+    /// The cache directory hosts use unless told otherwise, the same for
+    /// every weft host (Python, Go, the CLI): `$WEFT_CACHE_DIR` if set,
+    /// else `weft` in the user's cache directory (`$XDG_CACHE_HOME`, else
+    /// `~/Library/Caches` on macOS and `~/.cache` elsewhere). `None` when
+    /// `$WEFT_NO_CACHE` is set to anything but empty or `0`, or no home
+    /// directory is known.
+    pub fn default_cache_dir() -> Option<std::path::PathBuf> {
+        let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+        if var("WEFT_NO_CACHE").is_some_and(|v| v != "0") {
+            return None;
+        }
+        if let Some(dir) = var("WEFT_CACHE_DIR") {
+            return Some(dir.into());
+        }
+        let base = match var("XDG_CACHE_HOME") {
+            Some(dir) => std::path::PathBuf::from(dir),
+            None if cfg!(target_os = "macos") => {
+                std::path::PathBuf::from(var("HOME")?).join("Library/Caches")
+            }
+            None => std::path::PathBuf::from(var("HOME")?).join(".cache"),
+        };
+        Some(base.join("weft"))
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
