@@ -1,8 +1,10 @@
 //! The subcommands.
 
 mod bindgen;
+mod compile;
 mod componentize;
 mod link;
+mod load;
 mod run;
 mod wast;
 mod wit;
@@ -22,6 +24,10 @@ pub enum Command {
     /// `_start`) or `--invoke 'NAME(ARGS)'` (a component, arguments and
     /// result in WAVE), printing the results.
     Run(run::RunArgs),
+    /// Compile a module or component ahead of time into an artifact
+    /// (`.weftbin`) that `weft run` and the runtime APIs load without
+    /// compiling, on machines like this one with the same weft build.
+    Compile(compile::CompileArgs),
     /// Make a component of a core module that carries its WIT world (built
     /// with `weft::world!()` or wit-bindgen), after checking that it
     /// implements every export with the canonical ABI's core signature.
@@ -43,6 +49,7 @@ impl Command {
             Command::Wit(args) => args.run(out),
             Command::Wast(args) => args.run(out),
             Command::Run(args) => args.run(out),
+            Command::Compile(args) => args.run(out),
             Command::Componentize(args) => args.run(out),
             Command::Link(args) => args.run(out),
             Command::Bindgen(args) => args.run(out),

@@ -43,6 +43,8 @@ fn weft(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_weft"))
         .args(args)
         .current_dir(dir)
+        // `weft run` would otherwise cache in the user's cache directory.
+        .env("WEFT_NO_CACHE", "1")
         .output()
         .expect("weft runs")
 }

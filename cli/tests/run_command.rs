@@ -20,9 +20,12 @@ fn module(test: &str, wat: &str) -> String {
     path.display().to_string()
 }
 
+/// Runs `weft` without the compile cache (`compile_command.rs` tests it),
+/// so tests leave nothing in the user's cache.
 fn weft(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_weft"))
         .args(args)
+        .env("WEFT_NO_CACHE", "1")
         .output()
         .expect("weft runs")
 }

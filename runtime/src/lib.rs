@@ -33,7 +33,7 @@ mod types;
 mod values;
 mod vm;
 
-pub use artifact::is_artifact;
+pub use artifact::{artifact_kind, is_artifact, Kind as ArtifactKind};
 pub use engine::{Config, Engine};
 pub use error::Error;
 pub use externals::{Global, Memory, Table};

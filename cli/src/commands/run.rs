@@ -7,18 +7,21 @@ mod component;
 mod wave;
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{bail, Context};
 use weft_runtime::{
-    Engine, Error, Extern, ExternType, Func, FuncType, Instance, Linker, Module, Store, Trap,
-    TrapKind, Val, ValType,
+    Error, Extern, ExternType, Func, FuncType, Instance, Linker, Module, Store, Trap, TrapKind,
+    Val, ValType,
 };
+
+use super::load::{load, CacheArgs, Loaded};
 
 /// Arguments of `weft run`.
 #[derive(Debug, clap::Args)]
 pub struct RunArgs {
-    /// The module or component: a `.wasm` binary or `.wat` text.
+    /// The module or component: a `.wasm` binary, `.wat` text, or an
+    /// artifact `weft compile` wrote.
     module: PathBuf,
     /// Call this exported function and print its results. For a core
     /// module: `--invoke NAME ARGS...`, results one per line; without it,
@@ -45,6 +48,8 @@ pub struct RunArgs {
         allow_hyphen_values = true
     )]
     args: Vec<String>,
+    #[command(flatten)]
+    cache: CacheArgs,
 }
 
 impl RunArgs {
@@ -60,13 +65,11 @@ impl RunArgs {
                 self.args.join(" ")
             );
         }
-        let wasm = load(&self.module)?;
-        if is_component(&wasm) {
-            return component::run(&self, &wasm, out);
-        }
-        let engine = Engine::default();
-        let module = Module::new(&engine, &wasm)
-            .with_context(|| format!("cannot compile {}", self.module.display()))?;
+        let engine = self.cache.engine()?;
+        let module = match load(&engine, &self.module)? {
+            Loaded::Component(component) => return component::run(&self, &component, out),
+            Loaded::Module(module) => module,
+        };
         let mut store = Store::new(&engine, ());
         let linker = self.linker(&mut store, &module)?;
         let instance = linker
@@ -145,18 +148,6 @@ impl RunArgs {
         }
         Ok(linker)
     }
-}
-
-/// Reads a `.wasm` binary or `.wat` text (of a module or a component) as
-/// a binary.
-fn load(path: &Path) -> anyhow::Result<Vec<u8>> {
-    wat::parse_file(path).with_context(|| format!("cannot load {}", path.display()))
-}
-
-/// Whether the binary is a component: the same magic number as a core
-/// module, and layer 1 in the header (a core module has layer 0).
-fn is_component(wasm: &[u8]) -> bool {
-    wasm.len() >= 8 && wasm[..4] == *b"\0asm" && wasm[6..8] == [1, 0]
 }
 
 /// A trap as it is (its message names the trap and the wasm frames);

@@ -43,8 +43,10 @@ const FORMAT: u32 = 1;
 
 /// What an artifact holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Kind {
+pub enum Kind {
+    /// A core module ([`crate::Module::serialize`]).
     Module = 1,
+    /// A component ([`crate::component::Component::serialize`]).
     Component = 2,
 }
 
@@ -86,6 +88,18 @@ pub(crate) fn encode(engine: &Engine, kind: Kind, wasm: &[u8], images: &[CodeIma
 /// Whether `bytes` start like an artifact (of any kind or format).
 pub fn is_artifact(bytes: &[u8]) -> bool {
     bytes.starts_with(MAGIC)
+}
+
+/// What the artifact `bytes` holds, read from its header; `None` if it is
+/// not an artifact of this format (loading it says why).
+pub fn artifact_kind(bytes: &[u8]) -> Option<Kind> {
+    let header = bytes.get(..MAGIC.len() + 5)?;
+    if !is_artifact(bytes) || header[MAGIC.len()..MAGIC.len() + 4] != FORMAT.to_le_bytes() {
+        return None;
+    }
+    [Kind::Module, Kind::Component]
+        .into_iter()
+        .find(|kind| *kind as u8 == header[MAGIC.len() + 4])
 }
 
 /// Decodes an artifact of `kind` made for an engine like `engine`: every
@@ -182,6 +196,8 @@ mod tests {
     fn round_trip() {
         let engine = Engine::default();
         let bytes = encode(&engine, Kind::Component, b"\0asm-ish", &[image(), image()]);
+        assert_eq!(artifact_kind(&bytes), Some(Kind::Component));
+        assert_eq!(artifact_kind(&bytes[..12]), None);
         let artifact = decode(&engine, Kind::Component, &bytes).unwrap();
         assert_eq!(artifact.wasm, b"\0asm-ish");
         assert_eq!(artifact.images, vec![image(), image()]);

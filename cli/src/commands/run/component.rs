@@ -6,7 +6,7 @@ use std::io::Write;
 
 use anyhow::{bail, Context};
 use weft_runtime::component::{Component, Func, Instance, Linker, Resource, Val};
-use weft_runtime::{Engine, Error, Store};
+use weft_runtime::{Error, Store};
 
 use super::wave::{self, Call};
 use super::{runtime_error, RunArgs};
@@ -14,7 +14,11 @@ use super::{runtime_error, RunArgs};
 /// Instantiates the component and calls the function `--invoke` names,
 /// printing its result (if it has one) as WAVE. Owned resources in the
 /// result are dropped after it is printed, which runs their destructors.
-pub(super) fn run(args: &RunArgs, wasm: &[u8], out: &mut dyn Write) -> anyhow::Result<()> {
+pub(super) fn run(
+    args: &RunArgs,
+    component: &Component,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
     if !args.args.is_empty() {
         let name = args.invoke.as_deref().unwrap_or("NAME");
         bail!(
@@ -24,16 +28,15 @@ pub(super) fn run(args: &RunArgs, wasm: &[u8], out: &mut dyn Write) -> anyhow::R
         );
     }
     let call = args.invoke.as_deref().map(Call::parse).transpose()?;
-    let engine = Engine::default();
-    let component = Component::new(&engine, wasm).with_context(|| args.what("compile"))?;
-    let mut store = Store::new(&engine, ());
-    let linker = Linker::new(&engine);
+    let engine = component.engine();
+    let mut store = Store::new(engine, ());
+    let linker = Linker::new(engine);
     let instance = if args.trap_unknown_imports {
-        linker.instantiate_trapping_unknown(&mut store, &component)
+        linker.instantiate_trapping_unknown(&mut store, component)
     } else {
-        linker.instantiate(&mut store, &component)
+        linker.instantiate(&mut store, component)
     }
-    .map_err(|err| instantiate_error(err, args, &component))?;
+    .map_err(|err| instantiate_error(err, args, component))?;
 
     let Some(call) = call else {
         return Ok(());
