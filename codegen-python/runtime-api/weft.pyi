@@ -2,8 +2,10 @@
 
 This stub is the contract between the packages `weft bindgen --lang python`
 writes and the `weft` runtime module (a PyO3 extension) that runs them:
-everything generated code uses, and nothing else. `RUNTIME_API.md` beside
-it gives the rules each item follows.
+everything generated code uses, and the little a program using them may
+ask of the runtime itself (the compile cache: `cache_dir`,
+`Component.from_cache`). `RUNTIME_API.md` beside it gives the rules each
+item follows.
 
 Generated code describes, once on import, how each WIT type maps to Python
 (`Type` values made by the functions below), makes one `Instance` per
@@ -207,13 +209,30 @@ class Resource:
 
 @final
 class Component:
-    """A compiled component, ready to instantiate many times."""
+    """A compiled component, ready to instantiate many times.
+
+    Compiled code is kept in the cache directory (`cache_dir()`), so that
+    the next process loading the same component skips compiling it."""
 
     def __init__(self, wasm: bytes) -> None:
-        """Compiles the component in `wasm` (its binary)."""
+        """Compiles the component in `wasm` (its binary), or loads its
+        compiled code from the cache."""
     @staticmethod
     def from_file(path: str | PathLike[str]) -> Component:
-        """Compiles the component in the file at `path`."""
+        """Compiles the component in the file at `path` (or loads it from
+        the cache)."""
+    @property
+    def from_cache(self) -> bool:
+        """Whether the compiled code came from the cache directory rather
+        than being compiled by this process."""
+
+def cache_dir() -> str | None:
+    """The directory compiled components are kept in between processes,
+    or `None` if there is no cache: `$WEFT_CACHE_DIR` if set, else `weft`
+    in the user's cache directory (`$XDG_CACHE_HOME`, else `~/.cache`;
+    `~/Library/Caches` on macOS); `None` when `$WEFT_NO_CACHE` is set (not
+    to `0`). Read from the environment when the process loads its first
+    component (or calls this), and fixed from then on."""
 
 @final
 class HostFunc:

@@ -318,9 +318,17 @@ impl Component {
         })?;
         compile(py, bytes)
     }
+
+    /// Whether the compiled code was loaded from the cache directory
+    /// rather than compiled.
+    #[getter(from_cache)]
+    fn loaded_from_cache(&self) -> bool {
+        self.component.from_cache()
+    }
 }
 
-/// Compiles a component without the GIL.
+/// Compiles a component (or loads its code from the cache) without the
+/// GIL.
 fn compile(py: Python<'_>, bytes: Vec<u8>) -> PyResult<Component> {
     let component = py
         .detach(move || RtComponent::new(crate::engine(), &bytes))

@@ -9,7 +9,8 @@
 //! into and out of linear memory through the runtime's raw API
 //! ([`convert`]); components, instances, exported functions and host
 //! functions ([`instance`]); resources ([`resource`]); Ctrl-C during a
-//! call ([`interrupt`]).
+//! call ([`interrupt`]); the on-disk compile cache ([`engine`],
+//! [`cache_dir`]).
 
 // PyO3's generated code and the few FFI calls that make objects without
 // `__init__` need `unsafe`; every other use is an error.
@@ -27,17 +28,22 @@ use std::sync::OnceLock;
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::PyType;
+use pyo3::types::{PyString, PyType};
 use weft_runtime::{Config, Engine};
 
-/// The one engine every component and instance of the process uses. Its
-/// code checks the epoch at function entries and loop headers, so that
-/// Ctrl-C can interrupt a call ([`interrupt`]).
+/// The one engine every component and instance of the process uses, made
+/// when the first component is loaded. Its code checks the epoch at
+/// function entries and loop headers, so that Ctrl-C can interrupt a call
+/// ([`interrupt`]); compiled code is kept in the cache directory every weft
+/// host uses ([`Config::default_cache_dir`]: `$WEFT_CACHE_DIR`, else
+/// `~/.cache/weft`; none under `$WEFT_NO_CACHE=1`), read from the
+/// environment then.
 pub(crate) fn engine() -> &'static Engine {
     static ENGINE: OnceLock<Engine> = OnceLock::new();
     ENGINE.get_or_init(|| {
         let config = Config {
             epoch_interruption: true,
+            cache_dir: Config::default_cache_dir(),
             ..Config::default()
         };
         Engine::new(&config).expect("the host architecture is supported")
@@ -70,6 +76,18 @@ fn init(py: Python<'_>, ok: Py<PyType>, err: Py<PyType>, some: Py<PyType>) -> Py
     Ok(())
 }
 
+/// `weft.cache_dir()`: the directory compiled components are kept in, or
+/// `None` without a cache. Decided from the environment when the first
+/// component is loaded (or by this call, if none has been).
+#[pyfunction]
+fn cache_dir(py: Python<'_>) -> Option<Bound<'_, PyString>> {
+    let dir = py.detach(|| engine().config().cache_dir.as_deref())?;
+    // A `str`, decoded as `os.fsdecode` does (PyO3 makes a `pathlib.Path`
+    // of a `Path`).
+    let Ok(dir) = dir.as_os_str().into_pyobject(py);
+    Some(dir)
+}
+
 #[pymodule]
 fn _weft(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
@@ -77,6 +95,7 @@ fn _weft(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("Error", py.get_type::<errors::Error>())?;
     m.add("Trap", py.get_type::<errors::Trap>())?;
     m.add_function(wrap_pyfunction!(init, m)?)?;
+    m.add_function(wrap_pyfunction!(cache_dir, m)?)?;
     desc::register(m)?;
     resource::register(m)?;
     instance::register(m)?;

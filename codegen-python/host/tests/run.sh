@@ -5,7 +5,8 @@
 # against the contract (codegen-python/runtime-api/weft.pyi); the
 # kitchen-sink guest built from source, componentized, its bindings made
 # by `weft bindgen --lang python` and installed; then pytest over this
-# folder in a real Python process.
+# folder in a real Python process. The compile cache is a directory under
+# target/tmp, not the user's.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../../.." && pwd)"
 cd "$root"
@@ -14,6 +15,12 @@ venv="${WEFT_PY_HOST_VENV:-$root/target/tmp/py-host-venv}"
 work="$root/target/tmp/py-host"
 python="${WEFT_PYTHON:-python3}"
 mkdir -p "$work"
+# Compiled components go to a cache of this script's own (emptied here;
+# conftest.py gives the pytest run another), never the user's
+# ~/.cache/weft.
+export WEFT_CACHE_DIR="$work/weft-cache"
+unset WEFT_NO_CACHE
+rm -rf "$WEFT_CACHE_DIR"
 
 if [ ! -x "$venv/bin/python" ]; then
   "$python" -m venv "$venv"

@@ -302,6 +302,16 @@ class Component:
         with open(path, "rb") as f:
             return Component(f.read())
 
+    @property
+    def from_cache(self) -> bool:
+        """Never: nothing is compiled, so nothing is cached."""
+        return False
+
+
+def cache_dir() -> str | None:
+    """No cache: the fake compiles nothing."""
+    return None
+
 
 @final
 class HostFunc:
