@@ -10,6 +10,11 @@
 // ([*Error], [*Trap]). The contract with the generator is
 // codegen-go/RUNTIME_API.md.
 //
+// Compiling a component takes time; an engine made with
+// [NewEngineWithConfig] and an [EngineConfig.CacheDir] keeps compiled code
+// between processes, and [Component.Serialize] / [DeserializeComponent]
+// move it explicitly (trusted bytes only: an artifact holds machine code).
+//
 // The library is linked statically from the weft checkout this package
 // lives in: build it first with `cargo build --release -p weft-capi`.
 //

@@ -35,7 +35,8 @@ type Engine struct {
 	ptr *C.weft_engine_t
 }
 
-// NewEngine makes an engine with the default configuration.
+// NewEngine makes an engine with the default configuration, without a
+// compiled-code cache ([NewEngineWithConfig] takes one).
 func NewEngine() (*Engine, error) {
 	var e *C.weft_engine_t
 	if err := takeError(C.weft_engine_new(&e)); err != nil {
@@ -59,7 +60,8 @@ type Component struct {
 	ptr *C.weft_component_t
 }
 
-// NewComponent validates and compiles a component binary; invalid input
+// NewComponent validates and compiles a component binary (or loads its
+// code from the engine's cache, [EngineConfig.CacheDir]); invalid input
 // is an *Error of kind ErrorCompile saying why and where.
 func NewComponent(e *Engine, wasm []byte) (*Component, error) {
 	if e == nil || e.ptr == nil {

@@ -28,6 +28,7 @@ const (
 	ErrorInvalidArgument ErrorKind = 9
 	ErrorNotFound        ErrorKind = 10
 	ErrorPanic           ErrorKind = 11
+	ErrorArtifact        ErrorKind = 12
 	ErrorPoisoned        ErrorKind = 100
 	ErrorClosed          ErrorKind = 101
 )
@@ -44,6 +45,7 @@ var errorKindNames = map[ErrorKind]string{
 	ErrorInvalidArgument: "invalid argument",
 	ErrorNotFound:        "not found",
 	ErrorPanic:           "internal error",
+	ErrorArtifact:        "artifact",
 	ErrorPoisoned:        "poisoned",
 	ErrorClosed:          "closed",
 }
@@ -57,7 +59,8 @@ func (k ErrorKind) String() string {
 }
 
 // Error is every failure that is not a trap: invalid or mistyped
-// components, missing imports, names not found, closed objects.
+// components, refused artifacts, missing imports, names not found,
+// closed objects.
 type Error struct {
 	Kind    ErrorKind
 	Message string

@@ -34,7 +34,8 @@ pub struct Opts {
     /// The Go module path written to `go.mod`; the world's name if `None`.
     pub module: Option<String>,
     /// The component (a `.wasm` file's bytes), embedded in the package;
-    /// without one, users load it themselves (`NewFromBytes`).
+    /// without one, users load it themselves (`NewFromBytes`, or
+    /// `NewFromArtifact` for a precompiled one).
     pub wasm: Option<Vec<u8>>,
     /// Where the runtime package `weft.dev/go/weft` lives (the
     /// `codegen-go/host` folder of a weft checkout), for `go.mod`'s

@@ -44,6 +44,8 @@ pub(crate) const PACKAGE_NAMES: &[&str] = &[
     // Fixed declarations of the world file.
     "New",
     "NewFromBytes",
+    "NewFromArtifact",
+    "Precompile",
     "Imports",
     "wasmBytes",
     "wasmOnce",
@@ -504,7 +506,7 @@ impl<'a> Plan<'a> {
         let mut objects: HashMap<usize, Namespace> = HashMap::new();
         let mut fields: HashMap<usize, Namespace> = HashMap::new();
         let mut resource_ns: HashMap<usize, Namespace> = HashMap::new();
-        let mut world_methods = Namespace::with(&["Close"]);
+        let mut world_methods = Namespace::with(&["Close", "FromCache"]);
         let mut entries: Vec<(usize, &'a Function)> = Vec::new();
         for (key, item) in w.exports.iter().chain(&w.imports) {
             match item {

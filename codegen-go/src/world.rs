@@ -1,7 +1,8 @@
-//! The world's file: the package doc, the embedded component, the world
-//! struct with `New`/`NewFromBytes`/`Close` and its accessors and
-//! functions, `Imports`, the world's own types, and the helpers the other
-//! files share; and `go.mod`.
+//! The world's file: the package doc, the embedded component (`New`
+//! compiling it once per process with weft's default cache, `Precompile`),
+//! the world struct with `NewFromBytes`/`NewFromArtifact`/`Close`/
+//! `FromCache` and its accessors and functions, `Imports`, the world's own
+//! types, and the helpers the other files share; and `go.mod`.
 
 use std::fmt::Write as _;
 
@@ -190,11 +191,16 @@ pub(crate) fn write(plan: &Plan<'_>, embedded: bool) -> String {
         ""
     };
     let imports_arg = if plan.has_imports { ", imports" } else { "" };
+    let wrap = quote(&format!("{}: %w", w.name));
     if embedded {
         out.push('\n');
         let _ = writeln!(
             out,
-            "// New makes an instance of the component embedded in this package (compiled once,\n// on first use)."
+            "// New makes an instance of the component embedded in this package. The component\n\
+             // is compiled once per process, on first use, and its code kept in weft's cache\n\
+             // (weft.DefaultCacheDir: $WEFT_CACHE_DIR, else weft in the user's cache\n\
+             // directory; none when $WEFT_NO_CACHE is set), so that the next process loads\n\
+             // it instead of compiling it again (FromCache reports which happened)."
         );
         let _ = writeln!(out, "func New({imports_param}) (*{world}, error) {{");
         out.push_str(
@@ -212,13 +218,16 @@ pub(crate) fn write(plan: &Plan<'_>, embedded: bool) -> String {
             ],
         ));
         out.push_str(")\n\n");
-        out.push_str("// compileEmbedded compiles the embedded component once.\n");
+        out.push_str(
+            "// compileEmbedded compiles the embedded component once, or loads its code from\n\
+             // weft's default cache, with an engine that keeps what it compiles there.\n",
+        );
         out.push_str("func compileEmbedded() (*weft.Engine, *weft.Component, error) {\n\twasmOnce.Do(func() {\n");
-        out.push_str("\t\te, err := weft.NewEngine()\n\t\tif err != nil {\n");
+        out.push_str("\t\te, err := weft.NewEngineWithConfig(weft.EngineConfig{CacheDir: weft.DefaultCacheDir()})\n\t\tif err != nil {\n");
         let _ = writeln!(
             out,
             "\t\t\twasmErr = fmt.Errorf({}, err)\n\t\t\treturn\n\t\t}}",
-            quote(&format!("{}: %w", w.name))
+            wrap
         );
         out.push_str(
             "\t\tc, err := weft.NewComponent(e, wasmBytes)\n\t\tif err != nil {\n\t\t\te.Close()\n",
@@ -226,37 +235,70 @@ pub(crate) fn write(plan: &Plan<'_>, embedded: bool) -> String {
         let _ = writeln!(
             out,
             "\t\t\twasmErr = fmt.Errorf({}, err)\n\t\t\treturn\n\t\t}}",
-            quote(&format!("{}: %w", w.name))
+            wrap
         );
         out.push_str("\t\twasmEngine, wasmComponent = e, c\n\t})\n\treturn wasmEngine, wasmComponent, wasmErr\n}\n");
+
+        out.push('\n');
+        let _ = writeln!(
+            out,
+            "// Precompile gives the component embedded in this package with its compiled code,\n\
+             // as an artifact that NewFromArtifact loads without compiling, in a process\n\
+             // running the same weft build on a like CPU (it is the embedded component New\n\
+             // uses, compiled or loaded from the cache). Keep it where only you can write:\n\
+             // loading it runs the machine code it holds."
+        );
+        out.push_str("func Precompile() ([]byte, error) {\n\t_, c, err := compileEmbedded()\n\tif err != nil {\n\t\treturn nil, err\n\t}\n");
+        out.push_str("\tartifact, err := c.Serialize()\n\tif err != nil {\n");
+        let _ = writeln!(
+            out,
+            "\t\treturn nil, fmt.Errorf({}, err)\n\t}}\n\treturn artifact, nil\n}}",
+            wrap
+        );
     }
-    out.push('\n');
-    let _ = writeln!(
-        out,
-        "// NewFromBytes compiles wasm, a component implementing the world, and makes an\n// instance of it; Close releases the compiled component too."
-    );
-    let _ = writeln!(
-        out,
-        "func NewFromBytes(wasm []byte{}) (*{world}, error) {{",
-        if plan.has_imports {
-            ", imports Imports"
-        } else {
-            ""
-        }
-    );
-    out.push_str("\te, err := weft.NewEngine()\n\tif err != nil {\n");
-    let _ = writeln!(
-        out,
-        "\t\treturn nil, fmt.Errorf({}, err)\n\t}}",
-        quote(&format!("{}: %w", w.name))
-    );
-    out.push_str("\tc, err := weft.NewComponent(e, wasm)\n\tif err != nil {\n\t\te.Close()\n");
-    let _ = writeln!(
-        out,
-        "\t\treturn nil, fmt.Errorf({}, err)\n\t}}",
-        quote(&format!("{}: %w", w.name))
-    );
-    let _ = writeln!(out, "\treturn newInstance(e, c, true{imports_arg})\n}}");
+    // NewFromBytes and NewFromArtifact: an engine and a component of the
+    // instance's own.
+    let own_param = if plan.has_imports {
+        ", imports Imports"
+    } else {
+        ""
+    };
+    let loaders = [
+        (
+            "NewFromBytes",
+            "wasm",
+            "weft.NewComponent(e, wasm)",
+            "// NewFromBytes compiles wasm, a component implementing the world, and makes an\n\
+             // instance of it; Close releases the compiled component too. Nothing is cached.",
+        ),
+        (
+            "NewFromArtifact",
+            "artifact",
+            "weft.DeserializeComponent(e, artifact)",
+            "// NewFromArtifact loads artifact, a precompiled component implementing the world\n\
+             // (from Precompile, or weft's Component.Serialize with an engine of the default\n\
+             // configuration), without compiling, and makes an instance of it; Close releases\n\
+             // the loaded component too. An artifact made by another weft build, for another\n\
+             // CPU, or damaged, is an error wrapping a *weft.Error of kind weft.ErrorArtifact.\n\
+             //\n\
+             // The artifact must be trusted: its machine code runs as it is, and the checks\n\
+             // catch accidents, not malice. Never pass bytes someone else could have chosen;\n\
+             // NewFromBytes takes untrusted components.",
+        ),
+    ];
+    for (name, param, load, comment) in loaders {
+        out.push('\n');
+        let _ = writeln!(out, "{comment}");
+        let _ = writeln!(
+            out,
+            "func {name}({param} []byte{own_param}) (*{world}, error) {{"
+        );
+        out.push_str("\te, err := weft.NewEngine()\n\tif err != nil {\n");
+        let _ = writeln!(out, "\t\treturn nil, fmt.Errorf({}, err)\n\t}}", wrap);
+        let _ = writeln!(out, "\tc, err := {load}\n\tif err != nil {{\n\t\te.Close()");
+        let _ = writeln!(out, "\t\treturn nil, fmt.Errorf({}, err)\n\t}}", wrap);
+        let _ = writeln!(out, "\treturn newInstance(e, c, true{imports_arg})\n}}");
+    }
 
     out.push('\n');
     out.push_str("// newInstance makes the store, links the imports and instantiates.\n");
@@ -348,7 +390,7 @@ pub(crate) fn write(plan: &Plan<'_>, embedded: bool) -> String {
     out.push_str("\treturn w, nil\n}\n");
 
     out.push('\n');
-    out.push_str("// Close releases the instance and its store (and, for an instance made by\n// NewFromBytes, its engine and component). It never fails.\n");
+    out.push_str("// Close releases the instance and its store (and, for an instance made by\n// NewFromBytes or NewFromArtifact, its engine and component). It never fails.\n");
     let _ = writeln!(out, "func (w *{world}) Close() error {{");
     out.push_str("\tif w.inst != nil {\n\t\tw.inst.Close()\n\t}\n");
     out.push_str(
@@ -358,6 +400,21 @@ pub(crate) fn write(plan: &Plan<'_>, embedded: bool) -> String {
     out.push_str("\tif w.linker != nil {\n\t\tw.linker.Close()\n\t}\n");
     out.push_str("\tif w.owned {\n\t\tw.component.Close()\n\t\tw.engine.Close()\n\t}\n");
     out.push_str("\treturn nil\n}\n");
+
+    out.push('\n');
+    out.push_str(if embedded {
+        "// FromCache reports whether the instance's component was loaded from weft's cache\n\
+         // of compiled code rather than compiled by this process: for New, true once an\n\
+         // earlier process has compiled it; false for NewFromBytes and NewFromArtifact.\n"
+    } else {
+        "// FromCache reports whether the instance's component was loaded from weft's cache\n\
+         // of compiled code: false for NewFromBytes and NewFromArtifact, which compile or\n\
+         // load their own.\n"
+    });
+    let _ = writeln!(
+        out,
+        "func (w *{world}) FromCache() bool {{\n\treturn w.component.FromCache()\n}}"
+    );
 
     // Accessors and world functions.
     for m in 1..plan.modules.len() {

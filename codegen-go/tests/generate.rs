@@ -352,6 +352,9 @@ fn every_type_maps_to_its_go_type() {
             "\tHost Host",
             "\tClock func() (uint64, error)",
             "func NewFromBytes(wasm []byte, imports Imports) (*W, error) {",
+            "func NewFromArtifact(artifact []byte, imports Imports) (*W, error) {",
+            "\tc, err := weft.DeserializeComponent(e, artifact)",
+            "func (w *W) FromCache() bool {",
             "func (w *W) All() *All {",
             "func (w *W) Close() error {",
             "const _ = weft.APIVersion1",
@@ -359,6 +362,10 @@ fn every_type_maps_to_its_go_type() {
         ],
     );
     assert!(!world.contains("go:embed"), "no component, no embedding");
+    assert!(
+        !world.contains("func New(") && !world.contains("func Precompile("),
+        "no component, nothing to make or precompile"
+    );
     let go_mod = file(&files, "go.mod");
     assert_eq!(
         go_mod,
@@ -390,6 +397,21 @@ fn names_clash_and_escape() {
         files.get("func_.go").is_some(),
         "{:?}",
         files.iter().map(|(p, _)| p).collect::<Vec<_>>()
+    );
+    // The world type's own methods and the package's own functions keep
+    // their names; WIT items that would take them are renamed.
+    let files = gen("package t:names;
+         world w { record precompile { x: u32 } export from-cache: func() -> precompile; export close: func(); }");
+    let world = file(&files, "w.go");
+    assert_has(
+        &world,
+        &[
+            "type Precompile_ struct",
+            "func (w *W) FromCache_() (Precompile_, error) {",
+            "func (w *W) Close_() error {",
+            "func (w *W) FromCache() bool {",
+            "func (w *W) Close() error {",
+        ],
     );
 }
 

@@ -47,6 +47,11 @@ if [ -n "$unformatted" ]; then
 fi
 
 export WEFT_TEST_KITCHEN_SINK="$work/kitchen-sink.wasm"
+# The generated packages' New keeps compiled code in weft's default cache:
+# here a fresh one of the run's own, not the user's.
+export WEFT_CACHE_DIR="$work/cache"
+unset WEFT_NO_CACHE
+rm -rf "$WEFT_CACHE_DIR"
 export WEFT_TEST_GRAPHQL_CORPUS="$root/examples/graphql/corpus"
 for module in codegen-go/host "$work/kitchensink" "$work/basics" "$work/graphql" codegen-go/tests/go; do
   echo "== go vet: $module"

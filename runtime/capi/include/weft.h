@@ -16,7 +16,9 @@
  *   of order is WEFT_ERROR_INVALID_ARGUMENT. A pointer that is not NULL
  *   must point to a live object of the right type.
  * - Text and bytes are a pointer and a length (no NUL needed; NULL is
- *   allowed with length 0). Names are UTF-8.
+ *   allowed with length 0). Names are UTF-8. Bytes weft hands over to
+ *   keep (an artifact, a path) are a pointer and a length the caller
+ *   frees with weft_bytes_free.
  * - Guest addresses are uint32_t offsets into a component's linear
  *   memory.
  *
@@ -91,6 +93,7 @@ extern "C" {
 
 /* ---- objects ---------------------------------------------------------- */
 
+typedef struct weft_config_t weft_config_t;
 typedef struct weft_engine_t weft_engine_t;
 typedef struct weft_component_t weft_component_t;
 typedef struct weft_linker_t weft_linker_t;
@@ -162,13 +165,65 @@ const char *weft_error_backtrace(const weft_error_t *err);
 
 /* ---- engine, component, linker, store, instance ----------------------- */
 
+/* An engine with the default settings, no cache. */
 weft_error_t *weft_engine_new(weft_engine_t **out);
 void weft_engine_delete(weft_engine_t *engine);
 
-/* Validates and compiles a component binary (WEFT_ERROR_COMPILE). */
+/* Engine settings: weft_engine_new's defaults, changed by the setters,
+ * copied by weft_engine_new_with_config (delete them any time after). */
+weft_error_t *weft_config_new(weft_config_t **out);
+void weft_config_delete(weft_config_t *config);
+/* Where compiled code is kept between processes (dir: a path of len
+ * bytes; NULL or 0: no cache). weft_component_new then loads a
+ * component's code from there, keyed by a hash of the binary, this weft
+ * build, the CPU and the settings, or compiles and stores it (best
+ * effort: an unreadable or unwritable cache only costs time; a damaged
+ * entry is replaced). Created readable by this user only. Entries are
+ * trusted like weft_component_deserialize's input: whoever can write to
+ * the directory chooses the code its users run. */
+weft_error_t *weft_config_set_cache_dir(weft_config_t *config, const uint8_t *dir, size_t len);
+/* The cache directory every weft host uses unless told otherwise (read
+ * from the environment now): $WEFT_CACHE_DIR, else "weft" in the user's
+ * cache directory ($XDG_CACHE_HOME, ~/.cache; ~/Library/Caches on macOS);
+ * no cache if $WEFT_NO_CACHE is set (not empty, not "0") or no home is
+ * known. */
+weft_error_t *weft_config_set_default_cache(weft_config_t *config);
+/* That default directory as an owned buffer (no NUL; free it with
+ * weft_bytes_free); NULL and 0 when there is no cache. */
+weft_error_t *weft_default_cache_dir(uint8_t **data, size_t *len);
+weft_error_t *weft_engine_new_with_config(const weft_config_t *config, weft_engine_t **out);
+
+/* Validates and compiles a component binary (WEFT_ERROR_COMPILE), or
+ * loads its code from the engine's cache. */
 weft_error_t *weft_component_new(const weft_engine_t *engine, const uint8_t *bytes,
                                  size_t len, weft_component_t **out);
 void weft_component_delete(weft_component_t *component);
+/* Whether weft_component_new loaded the code from the engine's cache
+ * (false for NULL and for a deserialized component). */
+bool weft_component_from_cache(const weft_component_t *component);
+
+/* Precompiled components. weft_component_serialize gives an artifact (an
+ * owned buffer: free it with weft_bytes_free) that
+ * weft_component_deserialize loads without compiling, in this or another
+ * process of the same weft build on a like CPU, with an engine of the
+ * same settings. An artifact from another build, CPU or settings (fuel,
+ * epochs), damaged or truncated, or a wasm binary, is refused with
+ * WEFT_ERROR_ARTIFACT saying which.
+ *
+ * TRUSTED INPUT ONLY: deserializing maps the artifact's machine code and
+ * runs it as it is; the checks catch accidents, not malice. Only pass
+ * bytes made by weft_component_serialize (or a weft cache) that nobody
+ * else could have chosen. */
+weft_error_t *weft_component_serialize(const weft_component_t *component, uint8_t **data,
+                                       size_t *len);
+weft_error_t *weft_component_deserialize(const weft_engine_t *engine, const uint8_t *bytes,
+                                         size_t len, weft_component_t **out);
+/* Whether bytes start like a weft artifact (header only, nothing checked;
+ * false for NULL), as opposed to a wasm binary. */
+bool weft_is_artifact(const uint8_t *bytes, size_t len);
+/* Frees a buffer weft handed over, with its pointer and length as given
+ * (NULL is ignored). */
+void weft_bytes_free(uint8_t *data, size_t len);
 /* Top-level export and import names (pointer and length, owned by the
  * component; WEFT_ERROR_NOT_FOUND past the end). */
 size_t weft_component_export_count(const weft_component_t *component);

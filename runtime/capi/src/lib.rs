@@ -22,7 +22,9 @@
 //!   `WEFT_ERROR_INVALID_ARGUMENT`. A pointer that is not NULL must point
 //!   to a live object of the right type (that cannot be detected).
 //! - Strings and byte arrays are a pointer and a length (no NUL needed);
-//!   a NULL pointer is allowed with length 0.
+//!   a NULL pointer is allowed with length 0. Bytes weft hands over to
+//!   keep (an artifact from `weft_component_serialize`) are a pointer and
+//!   a length the caller frees with `weft_bytes_free`.
 //! - Threads: an engine and a component may be shared by threads. A store
 //!   and everything made in it (instances, functions, calls, resources) is
 //!   used by one thread at a time, not necessarily the same one: the steps
@@ -46,6 +48,7 @@
 
 #![allow(non_camel_case_types)]
 
+mod artifact;
 mod call;
 mod error;
 mod host;
@@ -56,6 +59,7 @@ mod resource;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
 
+pub use artifact::*;
 pub use call::*;
 pub use error::*;
 pub use host::*;

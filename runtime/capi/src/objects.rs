@@ -21,6 +21,19 @@ pub struct weft_component_t {
     imports: Vec<String>,
 }
 
+impl weft_component_t {
+    /// The C object of `component`, with its export and import names.
+    pub(crate) fn wrap(component: Component) -> weft_component_t {
+        let exports = component.exports().map(str::to_owned).collect();
+        let imports = component.imports().map(str::to_owned).collect();
+        weft_component_t {
+            component,
+            exports,
+            imports,
+        }
+    }
+}
+
 /// Host functions, resources and instances by name, for instantiating.
 pub struct weft_linker_t {
     pub(crate) linker: Linker<()>,
@@ -173,7 +186,8 @@ pub(crate) unsafe fn delete<T>(ptr: *mut T) {
     }
 }
 
-/// Makes an engine with the default settings into `*out`.
+/// Makes an engine with the default settings (no cache) into `*out`;
+/// `weft_engine_new_with_config` takes settings.
 ///
 /// # Safety
 ///
@@ -207,7 +221,9 @@ pub unsafe extern "C" fn weft_engine_delete(engine: *mut weft_engine_t) {
 }
 
 /// Validates and compiles the component binary `bytes` (`len` bytes)
-/// into `*out`. Errors: `WEFT_ERROR_COMPILE` with the offset and reason.
+/// into `*out`, or loads its code from the engine's cache
+/// (`weft_config_set_cache_dir`). Errors: `WEFT_ERROR_COMPILE` with the
+/// offset and reason.
 ///
 /// # Safety
 ///
@@ -226,14 +242,7 @@ pub unsafe extern "C" fn weft_component_new(
         let engine = unsafe { get(engine, "engine") }?;
         // SAFETY: the caller's contract.
         let binary = unsafe { bytes(bytes_ptr, len, "bytes") }?;
-        let component = Component::new(&engine.engine, binary)?;
-        let exports = component.exports().map(str::to_owned).collect();
-        let imports = component.imports().map(str::to_owned).collect();
-        let made = weft_component_t {
-            component,
-            exports,
-            imports,
-        };
+        let made = weft_component_t::wrap(Component::new(&engine.engine, binary)?);
         // SAFETY: checked above.
         unsafe { put(out, Box::into_raw(Box::new(made)), "out") }
     })

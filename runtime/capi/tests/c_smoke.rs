@@ -38,6 +38,9 @@ greet(\"c\") = \"[c]\"
 call_flat add(20, 22) = 42
 call_flat quadruple(5) = 20
 invoke_flat reverse(\"flat\") = \"talf\"
+artifact: yes, wasm: no
+reverse(\"precompiled\") = \"delipmocerp\"
+damaged artifact: kind 12 (WEFT_ERROR_ARTIFACT)
 done
 ";
     assert_eq!(stdout, expected, "stderr:\n{stderr}");

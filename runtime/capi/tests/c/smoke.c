@@ -3,8 +3,10 @@
  * and greet (through a host callback); invalid UTF-8 input is refused.
  * Then the one-crossing paths: add and quadruple (whose host callback
  * takes and pushes flat slots) through weft_func_call_flat, reverse
- * through weft_lower_alloc and weft_call_invoke_flat. Prints one line per
- * step; exits 1 on any unexpected error. */
+ * through weft_lower_alloc and weft_call_invoke_flat. Last, the component
+ * serialised and loaded by a second engine without compiling, called,
+ * and a damaged artifact refused. Prints one line per step; exits 1 on
+ * any unexpected error. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -210,6 +212,52 @@ int main(int argc, char **argv) {
   printf("invoke_flat reverse(\"flat\") = \"%.*s\"\n", (int)result_len,
          (const char *)out_mem + result_ptr);
   check(weft_call_finish(call), "finish");
+
+  /* A precompiled artifact: serialised, loaded by a second engine (made
+   * with settings) without compiling, instantiated and called; a damaged
+   * copy refused. */
+  uint8_t *artifact = NULL;
+  size_t artifact_len = 0;
+  check(weft_component_serialize(component, &artifact, &artifact_len), "serialize");
+  printf("artifact: %s, wasm: %s\n", weft_is_artifact(artifact, artifact_len) ? "yes" : "no",
+         weft_is_artifact(bytes, size) ? "yes" : "no");
+  weft_config_t *config = NULL;
+  check(weft_config_new(&config), "config");
+  check(weft_config_set_cache_dir(config, NULL, 0), "no cache");
+  weft_engine_t *engine2 = NULL;
+  check(weft_engine_new_with_config(config, &engine2), "engine with config");
+  weft_config_delete(config);
+  weft_component_t *loaded = NULL;
+  check(weft_component_deserialize(engine2, artifact, artifact_len, &loaded), "deserialize");
+  weft_linker_t *linker2 = NULL;
+  check(weft_linker_new(engine2, &linker2), "linker");
+  check(weft_linker_define_func(linker2, NULL, 0, (const uint8_t *)"host-decorate", 13, decorate,
+                                NULL, NULL),
+        "define host-decorate");
+  check(weft_linker_define_func(linker2, NULL, 0, (const uint8_t *)"host-double", 11, twice,
+                                NULL, NULL),
+        "define host-double");
+  weft_store_t *store2 = NULL;
+  check(weft_store_new(engine2, &store2), "store");
+  weft_instance_t *instance2 = NULL;
+  check(weft_linker_instantiate(linker2, store2, loaded, &instance2), "instantiate loaded");
+  string_call(store2, instance2, "reverse", "precompiled");
+  artifact[artifact_len / 2] ^= 1;
+  weft_component_t *damaged = NULL;
+  err = weft_component_deserialize(engine2, artifact, artifact_len, &damaged);
+  if (err == NULL || damaged != NULL) {
+    fprintf(stderr, "damaged artifact: expected an error\n");
+    return 1;
+  }
+  printf("damaged artifact: kind %u (%s)\n", (unsigned)weft_error_kind(err),
+         weft_error_kind(err) == WEFT_ERROR_ARTIFACT ? "WEFT_ERROR_ARTIFACT" : "?");
+  weft_error_delete(err);
+  weft_bytes_free(artifact, artifact_len);
+  weft_instance_delete(instance2);
+  weft_store_delete(store2);
+  weft_linker_delete(linker2);
+  weft_component_delete(loaded);
+  weft_engine_delete(engine2);
 
   weft_func_delete(reverse);
   weft_func_delete(boom);

@@ -95,6 +95,14 @@ impl Env {
                 bytes.len(),
                 &mut component,
             ));
+            Env::instantiate(engine, component)
+        }
+    }
+
+    /// An instance of `component` (the flat component, made for
+    /// `engine`, compiled or loaded); the `Env` deletes both when dropped.
+    pub fn instantiate(engine: *mut weft_engine_t, component: *mut weft_component_t) -> Env {
+        unsafe {
             let mut linker = ptr::null_mut();
             ok(weft_linker_new(engine, &mut linker));
             let mixes = Box::into_raw(Box::new(AtomicU32::new(0)));
