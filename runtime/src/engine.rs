@@ -92,6 +92,8 @@ struct EngineInner {
     types: Mutex<TypeRegistry>,
     epoch: AtomicU64,
     host_trampolines: Mutex<HashMap<FuncType, Arc<CompiledCode>>>,
+    /// What compiled code depends on (`artifact::fingerprint`), made once.
+    fingerprint: std::sync::OnceLock<String>,
 }
 
 #[derive(Default)]
@@ -124,6 +126,7 @@ impl Engine {
                 types: Mutex::default(),
                 epoch: AtomicU64::new(0),
                 host_trampolines: Mutex::default(),
+                fingerprint: std::sync::OnceLock::new(),
             }),
         })
     }
@@ -135,6 +138,13 @@ impl Engine {
 
     pub(crate) fn isa(&self) -> &dyn cranelift_codegen::isa::TargetIsa {
         &*self.inner.isa
+    }
+
+    /// The fingerprint artifacts made with this engine carry.
+    pub(crate) fn fingerprint(&self) -> &str {
+        self.inner
+            .fingerprint
+            .get_or_init(|| crate::artifact::fingerprint_of(self))
     }
 
     /// Advances the epoch (for epoch interruption).

@@ -63,6 +63,10 @@ pub trait Runtime {
 
     /// Compiles (and validates) a module binary.
     fn compile(&self, wasm: &[u8]) -> Result<Self::Module, String>;
+    /// The module's compiled code as the engine's precompiled artifact.
+    fn serialize(&self, module: &Self::Module) -> Vec<u8>;
+    /// Loads a module from an artifact `serialize` made.
+    fn deserialize(&self, artifact: &[u8]) -> Result<Self::Module, String>;
     /// A new store and an instance of `module` in it (no imports).
     fn instantiate(&self, module: &Self::Module) -> Result<Self::Instance, String>;
     /// Looks `call` up once; the returned closure calls it.
@@ -113,6 +117,16 @@ impl Runtime for Weft {
 
     fn compile(&self, wasm: &[u8]) -> Result<Self::Module, String> {
         weft_runtime::Module::new(&self.engine, wasm).map_err(|e| format!("weft: {e}"))
+    }
+
+    fn serialize(&self, module: &Self::Module) -> Vec<u8> {
+        module.serialize()
+    }
+
+    fn deserialize(&self, artifact: &[u8]) -> Result<Self::Module, String> {
+        // SAFETY: the benchmark deserializes only what `serialize` made.
+        unsafe { weft_runtime::Module::deserialize(&self.engine, artifact) }
+            .map_err(|e| format!("weft: {e}"))
     }
 
     fn instantiate(&self, module: &Self::Module) -> Result<Self::Instance, String> {
@@ -258,6 +272,16 @@ impl Runtime for Wasmtime {
 
     fn compile(&self, wasm: &[u8]) -> Result<Self::Module, String> {
         wasmtime::Module::new(&self.engine, wasm).map_err(|e| format!("wasmtime: {e}"))
+    }
+
+    fn serialize(&self, module: &Self::Module) -> Vec<u8> {
+        module.serialize().expect("wasmtime serializes a module it compiled")
+    }
+
+    fn deserialize(&self, artifact: &[u8]) -> Result<Self::Module, String> {
+        // SAFETY: the benchmark deserializes only what `serialize` made.
+        unsafe { wasmtime::Module::deserialize(&self.engine, artifact) }
+            .map_err(|e| format!("wasmtime: {e}"))
     }
 
     fn instantiate(&self, module: &Self::Module) -> Result<Self::Instance, String> {

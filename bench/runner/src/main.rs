@@ -28,6 +28,9 @@
 //!
 //! - compile: `Module::new` on the bytes (validation and compilation),
 //!   median of several;
+//! - load from an artifact: `Module::deserialize` of what the engine's own
+//!   `Module::serialize` wrote (a second process's start with a warm
+//!   cache), median of several;
 //! - instantiate: a new `Store` plus an instance of the module, median of
 //!   many (dropping them is not timed);
 //! - run: one call of each kernel with fixed arguments, median of `--runs`
@@ -262,6 +265,28 @@ fn compile_times(
         (Err(_), Err(_)) => (0.0, 0.0),
     };
     (wm.map(|m| (a, m)), tm.map(|m| (b, m)))
+}
+
+/// Median time of loading each engine's module from its own precompiled
+/// artifact, over `reps` (after one untimed load each); and the artifacts'
+/// sizes.
+fn deserialize_times(
+    weft: &Weft,
+    weft_module: &<Weft as Runtime>::Module,
+    wasmtime: &Wasmtime,
+    wasmtime_module: &<Wasmtime as Runtime>::Module,
+    reps: usize,
+) -> Result<((f64, usize), (f64, usize)), String> {
+    let weft_artifact = weft.serialize(weft_module);
+    let wasmtime_artifact = wasmtime.serialize(wasmtime_module);
+    drop(weft.deserialize(&weft_artifact)?);
+    drop(wasmtime.deserialize(&wasmtime_artifact)?);
+    let (a, b) = interleave(
+        reps,
+        || timed(|| weft.deserialize(&weft_artifact).expect("loaded before")),
+        || timed(|| wasmtime.deserialize(&wasmtime_artifact).expect("loaded before")),
+    );
+    Ok(((a, weft_artifact.len()), (b, wasmtime_artifact.len())))
 }
 
 /// Median time of a new store plus an instance, over `reps` (dropping
@@ -640,6 +665,25 @@ fn compile_section(
         if let (Ok((_, wm)), Ok((_, tm))) = (a, b) {
             big_modules = Some((wm, tm));
         }
+    }
+    eprintln!("loading from artifacts ...");
+    let mut artifact_rows = |name: &str, weft_module, wasmtime_module, reps| {
+        let ((a, a_size), (b, b_size)) =
+            deserialize_times(weft, weft_module, wasmtime, wasmtime_module, reps)
+                .unwrap_or_else(|e| panic!("{e}"));
+        rows.push(Row {
+            metric: format!(
+                "load {name} from an artifact (weft {}, wasmtime {})",
+                fmt_size(a_size),
+                fmt_size(b_size)
+            ),
+            weft: Ok(a),
+            wasmtime: Ok(b),
+        });
+    };
+    artifact_rows("kernels.wasm", &weft_module, &wasmtime_module, compile_reps);
+    if let Some((wm, tm)) = &big_modules {
+        artifact_rows("big.wasm", wm, tm, compile_reps.min(5));
     }
     eprintln!("instantiating ...");
     let (a, b) = instantiate_times(weft, &weft_module, wasmtime, &wasmtime_module, inst_reps)

@@ -118,8 +118,8 @@ impl<'a> Reader<'a> {
         self.take(len, what)
     }
 
-    pub(crate) fn image(&mut self) -> Result<CodeImage, Error> {
-        let bytes = self.bytes("code")?.to_vec();
+    pub(crate) fn image(&mut self) -> Result<CodeImage<'a>, Error> {
+        let bytes = self.bytes("code")?.into();
         let mut locations = |what: &str| -> Result<Vec<FuncLocation>, Error> {
             let count = self.count(16, what)?;
             (0..count)
@@ -164,9 +164,9 @@ impl<'a> Reader<'a> {
 mod tests {
     use super::*;
 
-    fn sample() -> CodeImage {
+    fn sample() -> CodeImage<'static> {
         CodeImage {
-            bytes: vec![0xcc; 40],
+            bytes: vec![0xcc; 40].into(),
             funcs: vec![FuncLocation { start: 0, len: 8 }],
             array_calls: vec![FuncLocation { start: 16, len: 8 }],
             host_calls: vec![FuncLocation { start: 32, len: 8 }],

@@ -13,7 +13,7 @@
 //! fingerprint bytes    the engine's (see `fingerprint`)
 //! payload    bytes     the wasm binary, then the code image of each core
 //!                      module in the order they appear in it
-//! checksum   32 bytes  SHA-256 of everything before it
+//! checksum   u64       `checksum::of` everything before it
 //! ```
 //!
 //! integers little-endian, `bytes` a u64 length then the bytes. The wasm
@@ -24,6 +24,7 @@
 //! code cannot be checked, so loading an artifact trusts its source.
 
 mod cache;
+mod checksum;
 mod codec;
 mod fingerprint;
 
@@ -63,26 +64,39 @@ impl Kind {
 pub(crate) struct Artifact<'a> {
     pub(crate) wasm: &'a [u8],
     /// The code of each core module, in order.
-    pub(crate) images: Vec<CodeImage>,
+    pub(crate) images: Vec<CodeImage<'a>>,
 }
 
 /// Encodes an artifact of `kind` for `engine`.
-pub(crate) fn encode(engine: &Engine, kind: Kind, wasm: &[u8], images: &[CodeImage]) -> Vec<u8> {
-    let mut payload = Writer::default();
-    payload.bytes(wasm);
-    payload.len(images.len());
-    for image in images {
-        payload.image(image);
-    }
+pub(crate) fn encode(
+    engine: &Engine,
+    kind: Kind,
+    wasm: &[u8],
+    images: &[CodeImage<'_>],
+) -> Vec<u8> {
     let mut out = Writer::default();
     out.bytes.extend_from_slice(MAGIC);
     out.u32(FORMAT);
     out.u8(kind as u8);
-    out.bytes(fingerprint::of(engine).as_bytes());
-    out.bytes(&payload.bytes);
-    let checksum = Sha256::digest(&out.bytes);
-    out.bytes.extend_from_slice(&checksum);
+    out.bytes(engine.fingerprint().as_bytes());
+    // The payload's length, filled in once the payload is written.
+    let length_at = out.bytes.len();
+    out.u64(0);
+    out.bytes(wasm);
+    out.len(images.len());
+    for image in images {
+        out.image(image);
+    }
+    let payload_len = (out.bytes.len() - length_at - 8) as u64;
+    out.bytes[length_at..length_at + 8].copy_from_slice(&payload_len.to_le_bytes());
+    let checksum = checksum::of(&out.bytes);
+    out.u64(checksum);
     out.bytes
+}
+
+/// The fingerprint of `engine`, which [`Engine::fingerprint`] keeps.
+pub(crate) fn fingerprint_of(engine: &Engine) -> String {
+    fingerprint::of(engine)
 }
 
 /// Whether `bytes` start like an artifact (of any kind or format).
@@ -125,16 +139,16 @@ pub(crate) fn decode<'a>(
     }
     let checked = bytes
         .len()
-        .checked_sub(32)
+        .checked_sub(8)
         .filter(|&end| end >= MAGIC.len() + 4);
     let intact =
-        checked.is_some_and(|end| Sha256::digest(&bytes[..end]).as_slice() == &bytes[end..]);
+        checked.is_some_and(|end| checksum::of(&bytes[..end]).to_le_bytes() == bytes[end..]);
     if !intact {
         return Err(Error::Artifact(
             "damaged or truncated: the checksum does not match".into(),
         ));
     }
-    let mut reader = Reader::new(&bytes[MAGIC.len() + 4..bytes.len() - 32]);
+    let mut reader = Reader::new(&bytes[MAGIC.len() + 4..bytes.len() - 8]);
     let found = reader.u8("kind")?;
     if found != kind as u8 {
         let found = [Kind::Module, Kind::Component]
@@ -148,7 +162,7 @@ pub(crate) fn decode<'a>(
     }
     let theirs = std::str::from_utf8(reader.bytes("fingerprint")?)
         .map_err(|_| Error::Artifact("the fingerprint is not text".into()))?;
-    if let Some(why) = fingerprint::mismatch(&fingerprint::of(engine), theirs) {
+    if let Some(why) = fingerprint::mismatch(engine.fingerprint(), theirs) {
         return Err(Error::Artifact(format!(
             "made for another engine or weft build: {why}; compile the wasm again"
         )));
@@ -170,7 +184,7 @@ pub(crate) fn decode<'a>(
 /// fingerprint, the kind and the bytes, in hex.
 pub(crate) fn key(engine: &Engine, kind: Kind, wasm: &[u8]) -> String {
     let mut hash = Sha256::new();
-    hash.update(fingerprint::of(engine).as_bytes());
+    hash.update(engine.fingerprint().as_bytes());
     hash.update([0, kind as u8]);
     hash.update(wasm);
     hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
@@ -182,9 +196,9 @@ mod tests {
     use crate::compile::FuncLocation;
     use crate::engine::Config;
 
-    fn image() -> CodeImage {
+    fn image() -> CodeImage<'static> {
         CodeImage {
-            bytes: vec![0xc3; 16],
+            bytes: vec![0xc3; 16].into(),
             funcs: vec![FuncLocation { start: 0, len: 1 }],
             array_calls: vec![],
             host_calls: vec![],

@@ -6,6 +6,7 @@ mod env;
 mod trampolines;
 mod translate;
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use cranelift_codegen::binemit::Reloc;
@@ -84,9 +85,10 @@ impl std::fmt::Debug for CompiledCode {
 /// reached through the vmctx), where each function and trampoline lies,
 /// and the trap sites. This is what a precompiled artifact stores.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CodeImage {
-    /// The code block.
-    pub bytes: Vec<u8>,
+pub struct CodeImage<'a> {
+    /// The code block: borrowed from an artifact when loading one, from
+    /// the mapping when serializing, so neither copies it twice.
+    pub bytes: Cow<'a, [u8]>,
     /// Every defined function, in order.
     pub funcs: Vec<FuncLocation>,
     /// Host-to-wasm trampoline of each type index.
@@ -97,7 +99,7 @@ pub struct CodeImage {
     pub traps: Vec<(u32, u8)>,
 }
 
-impl CodeImage {
+impl CodeImage<'_> {
     /// Maps the image executable and registers its trap sites.
     ///
     /// Checks that every location and trap site lies inside the code, so
@@ -133,14 +135,14 @@ impl CodeImage {
 }
 
 impl CompiledCode {
-    /// The image this code was loaded from, read back from its mapping.
-    pub fn image(&self) -> CodeImage {
+    /// The image this code was loaded from, borrowing its mapping.
+    pub fn image(&self) -> CodeImage<'_> {
         let range = self.code.range();
         // SAFETY: the mapping is readable (read+execute) for its whole
         // length and lives as long as `self`; nothing writes to it.
         let bytes = unsafe { std::slice::from_raw_parts(range.start as *const u8, range.len()) };
         CodeImage {
-            bytes: bytes.to_vec(),
+            bytes: Cow::Borrowed(bytes),
             funcs: self.funcs.clone(),
             array_calls: self.array_calls.clone(),
             host_calls: self.host_calls.clone(),
@@ -392,7 +394,7 @@ fn link(
     funcs: Vec<Compiled>,
     array_calls: Vec<Compiled>,
     host_calls: Vec<Compiled>,
-) -> Result<CodeImage, Error> {
+) -> Result<CodeImage<'static>, Error> {
     let mut bytes = Vec::new();
     let mut traps = Vec::new();
     let mut place = |compiled: &Compiled, bytes: &mut Vec<u8>| {
@@ -435,7 +437,7 @@ fn link(
         bytes.push(0xcc);
     }
     Ok(CodeImage {
-        bytes,
+        bytes: Cow::Owned(bytes),
         funcs: func_locations,
         array_calls: array_locations,
         host_calls: host_locations,

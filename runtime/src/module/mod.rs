@@ -126,7 +126,7 @@ impl Module {
     pub(crate) fn precompiled(
         engine: &Engine,
         wasm: &[u8],
-        image: CodeImage,
+        image: CodeImage<'_>,
     ) -> Result<Module, Error> {
         let info = ModuleInfo::parse_precompiled(wasm)?;
         let expected = (info.defined_funcs() as usize, info.types.len());
