@@ -33,6 +33,7 @@ from typing import Any, Optional
 
 import calls
 import wasmtime
+import weft
 import wasmtime.component as wtc
 
 # The columns, in table order.
@@ -40,7 +41,6 @@ WEFT = "weft"
 WASMTIME = "wasmtime-py"
 PYTHON = "pure Python"
 NATIVE = "native no-op"
-WEFT_RAW = "weft raw callable"
 
 U32_MASK = 0xFFFF_FFFF
 EXPORTS = ("noop", "add", "reverse", "sum", "update")
@@ -167,9 +167,6 @@ def make_cases(
         if wt is not None:
             impls[WASMTIME] = Impl(wt.funcs[export], (wt.store, *args), normalize)
         impls[PYTHON] = Impl(pure, args, normalize)
-        if export == "noop":
-            # The runtime's callable itself, without the generated method.
-            impls[WEFT_RAW] = Impl(weft_calls._noop, args, normalize)
         cases.append(Case(label, impls))
     return cases
 
@@ -337,6 +334,17 @@ def main() -> None:
         case.times = times
     native = statistics.median(case.times[NATIVE] for case in cases)
 
+    # The small calls again, with the GIL kept during calls.
+    weft.set_release_gil(False)
+    kept: dict[str, float] = {}
+    for case in cases[:2]:
+        print(f"timing {case.label}, GIL kept ...", file=sys.stderr)
+        times = measure(
+            {WEFT: timer(case.impls[WEFT]), NATIVE: native_timer}, batches, min_time
+        )
+        kept[case.label] = times[WEFT]
+    weft.set_release_gil(True)
+
     print(
         f"Python {platform.python_version()} ({platform.machine()}), "
         f"weft {version('weft')}, wasmtime-py {version('wasmtime')}; "
@@ -350,9 +358,12 @@ def main() -> None:
         f"`gc.isenabled()`, a C builtin taking no arguments "
         f"({fmt_time(native)}). Every figure "
         f"includes timeit's loop, {fmt_time(empty_loop)} per iteration. "
-        f"weft's raw callable for noop() (`Calls()._noop`, the "
-        f"`weft.Instance.func` result the generated method calls): "
-        f"{fmt_time(cases[0].times[WEFT_RAW])}."
+        f"With the GIL kept during calls (`weft.set_release_gil(False)`): "
+        + ", ".join(
+            f"{label} {fmt_time(t)} ({t / native:.1f}x the native no-op)"
+            for label, t in kept.items()
+        )
+        + "."
     )
     if wasmtime_error:
         print(f"\nwasmtime-py could not run the component: {wasmtime_error}")

@@ -642,11 +642,16 @@ impl<'p, 'a> ModuleWriter<'p, 'a> {
                 named.descriptor
             ));
         }
+        let mut shadowed = Vec::new();
         for (f, _) in plan.functions(self.m) {
             let callable = &members.callables[&f.name];
             let line = self.bind_function(f, callable, "_INTERFACE");
             self.src.line(line);
+            if let Some(method) = members.methods.get(&f.name) {
+                shadowed.push((method.clone(), callable.clone()));
+            }
         }
+        self.shadow_methods(&shadowed);
         self.src.dedent();
         for (f, _) in plan.functions(self.m) {
             if let Some(method) = members.methods.get(&f.name) {
@@ -656,6 +661,26 @@ impl<'p, 'a> ModuleWriter<'p, 'a> {
             }
         }
         self.class_end();
+    }
+
+    /// In `__init__`: each forwarding method's callable set on the
+    /// instance under the method's name, where attribute lookup finds it
+    /// before the class's method. A call then goes straight to the
+    /// runtime, without the Python frame of the method (about 30 ns, as
+    /// much as the rest of a small call); the methods stay, for type
+    /// checkers and `help()`, and say the same.
+    pub(crate) fn shadow_methods(&mut self, pairs: &[(String, String)]) {
+        if pairs.is_empty() {
+            return;
+        }
+        self.src
+            .line("# Calls skip the forwarding methods below: same call, no Python frame.");
+        let entries: Vec<String> = pairs
+            .iter()
+            .map(|(method, callable)| format!("{}: self.{callable}", string_literal(method)))
+            .collect();
+        self.src
+            .line(wrap("self.__dict__.update({", &entries, "})", 8));
     }
 
     /// `self.<callable>: Callable[...] = instance.func(...)` for `f`.

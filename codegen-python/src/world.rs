@@ -217,6 +217,11 @@ fn world_class(w: &mut ModuleWriter<'_, '_>) {
             WorldItem::Type { .. } => {}
         }
     }
+    let shadowed: Vec<(String, String)> = exported
+        .iter()
+        .map(|(f, callable)| (plan.world_methods[&f.name].clone(), callable.clone()))
+        .collect();
+    w.shadow_methods(&shadowed);
     w.src.dedent();
 
     // from_file

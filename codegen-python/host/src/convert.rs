@@ -8,9 +8,7 @@ use std::sync::Arc;
 
 use pyo3::exceptions::{PyOverflowError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{
-    PyBool, PyByteArray, PyBytes, PyFloat, PyInt, PyList, PySequence, PyString, PyTuple, PyType,
-};
+use pyo3::types::{PyByteArray, PyBytes, PyList, PySequence, PyString, PyTuple, PyType};
 use weft_runtime::component::{
     LiftError, RawLifter, RawLowerer, RawScalar, Resource as RtResource,
 };
@@ -20,6 +18,7 @@ use crate::errors::Error;
 use crate::instance::{Core, Shared};
 use crate::plan::{Kind, Plan, Res, ResKind, Style};
 use crate::resource::{Held, Resource, Slab};
+use crate::scalar::Scalar;
 
 /// Where a value goes or comes from: the next flat values, or memory.
 #[derive(Clone, Copy)]
@@ -73,7 +72,7 @@ impl From<PyErr> for Fail {
 }
 
 impl Fail {
-    fn value(exc: Exc, message: impl Into<String>) -> Fail {
+    pub(crate) fn value(exc: Exc, message: impl Into<String>) -> Fail {
         Fail::Value {
             exc,
             message: message.into(),
@@ -114,7 +113,7 @@ impl Fail {
 }
 
 /// A `TypeError` for `obj`, which is not a `plan`'s value.
-fn mismatch(plan: &Plan, obj: &Bound<'_, PyAny>) -> Fail {
+pub(crate) fn mismatch(plan: &Plan, obj: &Bound<'_, PyAny>) -> Fail {
     Fail::value(
         Exc::Type,
         format!("expected {}, got {}", plan.desc, type_name(obj)),
@@ -126,7 +125,7 @@ fn mismatch(plan: &Plan, obj: &Bound<'_, PyAny>) -> Fail {
 pub struct Ctx<'a> {
     pub shared: &'a Shared,
     /// The instance, to bind the exported resources lifted.
-    pub core: Option<Arc<Core>>,
+    pub core: Option<&'a Arc<Core>>,
     /// Exported resources moved into the component, to give back to their
     /// objects if the call is not made.
     pub moved: Vec<(Py<Resource>, RtResource)>,
@@ -138,7 +137,7 @@ pub struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(shared: &'a Shared, core: Option<Arc<Core>>) -> Ctx<'a> {
+    pub fn new(shared: &'a Shared, core: Option<&'a Arc<Core>>) -> Ctx<'a> {
         Ctx {
             shared,
             core,
@@ -158,7 +157,7 @@ impl<'a> Ctx<'a> {
     /// The call was not made: the moved resources are their objects'
     /// again.
     pub fn restore_moved(&mut self, py: Python<'_>) {
-        let Some(core) = &self.core else { return };
+        let Some(core) = self.core else { return };
         for (obj, res) in self.moved.drain(..) {
             let mut r = obj.bind(py).borrow_mut();
             r.held = Some(Held {
@@ -171,7 +170,7 @@ impl<'a> Ctx<'a> {
 }
 
 #[inline]
-fn put<T: RawScalar>(low: &mut RawLowerer<'_>, at: At, value: T) -> Result<(), Fail> {
+pub(crate) fn put<T: RawScalar>(low: &mut RawLowerer<'_>, at: At, value: T) -> Result<(), Fail> {
     match at {
         At::Flat => low.push(value)?,
         At::Mem(ptr) => low.write(ptr, value)?,
@@ -180,7 +179,7 @@ fn put<T: RawScalar>(low: &mut RawLowerer<'_>, at: At, value: T) -> Result<(), F
 }
 
 #[inline]
-fn get<T: RawScalar>(lif: &mut RawLifter<'_>, at: At) -> Result<T, Fail> {
+pub(crate) fn get<T: RawScalar>(lif: &mut RawLifter<'_>, at: At) -> Result<T, Fail> {
     Ok(match at {
         At::Flat => lif.take::<T>()?,
         At::Mem(ptr) => lif.read::<T>(ptr)?,
@@ -194,39 +193,6 @@ fn offset(at: At, offset: u32) -> At {
         At::Flat => At::Flat,
         At::Mem(ptr) => At::Mem(ptr + offset),
     }
-}
-
-/// An `int` (not a `bool`) in `min..=max`.
-fn int(plan: &Plan, obj: &Bound<'_, PyAny>, min: i128, max: i128) -> Result<i128, Fail> {
-    if obj.is_instance_of::<PyBool>() {
-        return Err(mismatch(plan, obj));
-    }
-    let Ok(int) = obj.cast::<PyInt>() else {
-        return Err(mismatch(plan, obj));
-    };
-    let value: i128 = int.extract().map_err(|_| out_of_range(plan, obj))?;
-    if value < min || value > max {
-        return Err(out_of_range(plan, obj));
-    }
-    Ok(value)
-}
-
-fn out_of_range(plan: &Plan, obj: &Bound<'_, PyAny>) -> Fail {
-    let shown = obj.str().map(|s| s.to_string()).unwrap_or_default();
-    Fail::value(
-        Exc::Overflow,
-        format!("{shown} is out of range for {}", plan.desc),
-    )
-}
-
-fn float(plan: &Plan, obj: &Bound<'_, PyAny>) -> Result<f64, Fail> {
-    if let Ok(f) = obj.cast::<PyFloat>() {
-        return Ok(f.value());
-    }
-    if obj.is_instance_of::<PyInt>() && !obj.is_instance_of::<PyBool>() {
-        return Ok(obj.extract::<f64>()?);
-    }
-    Err(mismatch(plan, obj))
 }
 
 /// A sequence that is not a `str` or `bytes`.
@@ -249,51 +215,18 @@ pub fn lower(
     ctx: &mut Ctx<'_>,
 ) -> Result<(), Fail> {
     match &plan.kind {
-        Kind::Bool => match obj.cast::<PyBool>() {
-            Ok(b) => put(low, at, b.is_true()),
-            Err(_) => Err(mismatch(plan, obj)),
-        },
-        Kind::S8 => put(
-            low,
-            at,
-            int(plan, obj, i8::MIN.into(), i8::MAX.into())? as i8,
-        ),
-        Kind::U8 => put(low, at, int(plan, obj, 0, u8::MAX.into())? as u8),
-        Kind::S16 => put(
-            low,
-            at,
-            int(plan, obj, i16::MIN.into(), i16::MAX.into())? as i16,
-        ),
-        Kind::U16 => put(low, at, int(plan, obj, 0, u16::MAX.into())? as u16),
-        Kind::S32 => put(
-            low,
-            at,
-            int(plan, obj, i32::MIN.into(), i32::MAX.into())? as i32,
-        ),
-        Kind::U32 => put(low, at, int(plan, obj, 0, u32::MAX.into())? as u32),
-        Kind::S64 => put(
-            low,
-            at,
-            int(plan, obj, i64::MIN.into(), i64::MAX.into())? as i64,
-        ),
-        Kind::U64 => put(low, at, int(plan, obj, 0, u64::MAX.into())? as u64),
-        Kind::F32 => put(low, at, float(plan, obj)? as f32),
-        Kind::F64 => put(low, at, float(plan, obj)?),
-        Kind::Char => {
-            let s = obj.cast::<PyString>().map_err(|_| mismatch(plan, obj))?;
-            let text = s.to_str()?;
-            let mut chars = text.chars();
-            match (chars.next(), chars.next()) {
-                (Some(c), None) => put(low, at, c),
-                _ => Err(Fail::value(
-                    Exc::Value,
-                    format!(
-                        "expected char (a str of one character), got a str of {}",
-                        text.chars().count()
-                    ),
-                )),
-            }
-        }
+        Kind::Bool
+        | Kind::S8
+        | Kind::U8
+        | Kind::S16
+        | Kind::U16
+        | Kind::S32
+        | Kind::U32
+        | Kind::S64
+        | Kind::U64
+        | Kind::F32
+        | Kind::F64
+        | Kind::Char => Scalar::from_py(plan, obj)?.put(low, at),
         Kind::String => {
             let s = obj.cast::<PyString>().map_err(|_| mismatch(plan, obj))?;
             let (ptr, len) = low.store_string(s.to_str()?)?;
@@ -616,21 +549,18 @@ pub fn lift<'py>(
     ctx: &mut Ctx<'_>,
 ) -> Result<Bound<'py, PyAny>, Fail> {
     Ok(match &plan.kind {
-        Kind::Bool => PyBool::new(py, get::<bool>(lif, at)?).to_owned().into_any(),
-        Kind::S8 => get::<i8>(lif, at)?.into_pyobject(py)?.into_any(),
-        Kind::U8 => get::<u8>(lif, at)?.into_pyobject(py)?.into_any(),
-        Kind::S16 => get::<i16>(lif, at)?.into_pyobject(py)?.into_any(),
-        Kind::U16 => get::<u16>(lif, at)?.into_pyobject(py)?.into_any(),
-        Kind::S32 => get::<i32>(lif, at)?.into_pyobject(py)?.into_any(),
-        Kind::U32 => get::<u32>(lif, at)?.into_pyobject(py)?.into_any(),
-        Kind::S64 => get::<i64>(lif, at)?.into_pyobject(py)?.into_any(),
-        Kind::U64 => get::<u64>(lif, at)?.into_pyobject(py)?.into_any(),
-        Kind::F32 => PyFloat::new(py, f64::from(get::<f32>(lif, at)?)).into_any(),
-        Kind::F64 => PyFloat::new(py, get::<f64>(lif, at)?).into_any(),
-        Kind::Char => {
-            let c = get::<char>(lif, at)?;
-            PyString::new(py, c.encode_utf8(&mut [0; 4])).into_any()
-        }
+        Kind::Bool
+        | Kind::S8
+        | Kind::U8
+        | Kind::S16
+        | Kind::U16
+        | Kind::S32
+        | Kind::U32
+        | Kind::S64
+        | Kind::U64
+        | Kind::F32
+        | Kind::F64
+        | Kind::Char => Scalar::get(&plan.kind, lif, at)?.into_py(py)?,
         Kind::String => {
             let ptr = get::<u32>(lif, at)?;
             let len = get::<u32>(lif, offset(at, 4))?;
@@ -793,7 +723,7 @@ fn lifted_resource<'py>(
         ResKind::Exported(_) => {
             let core = ctx
                 .core
-                .clone()
+                .cloned()
                 .ok_or_else(|| Fail::value(Exc::Weft, "no instance to bind the resource to"))?;
             let cls = ctx.shared.class_of(py, &res.desc).ok_or_else(|| {
                 Fail::value(

@@ -15,8 +15,8 @@ use pyo3::exceptions::{PyKeyboardInterrupt, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyMapping, PyString, PyTuple, PyType};
 use weft_runtime::component::{
-    Component as RtComponent, FuncType, Instance as RtInstance, Linker, RawFunc, RawHostCall,
-    Resource as RtResource, ResourceType,
+    CallError, Component as RtComponent, FuncType, Instance as RtInstance, Linker, RawFunc,
+    RawHostCall, Resource as RtResource, ResourceType,
 };
 use weft_runtime::{Store, Trap as RtTrap, TrapKind};
 
@@ -25,15 +25,22 @@ use crate::desc::{descs_of, opt_desc_of, type_name, Desc, ResourceDesc, Resource
 use crate::errors::{runtime_error, trap_error, Error, Trap};
 use crate::plan::{self, Kind, Plan, ResKind, Resolve, Style};
 use crate::resource::{Held, Resource, Slab};
+use crate::scalar::{is_scalar, Scalar};
+
+/// The most flat parameters a function takes before they go through
+/// memory (the canonical ABI's `MAX_FLAT_PARAMS`).
+const MAX_FLAT_PARAMS: usize = 16;
 
 /// Whether calls release the GIL while wasm runs (on by default; off only
 /// to measure what releasing costs).
 static RELEASE_GIL: AtomicBool = AtomicBool::new(true);
 
-/// Turns releasing the GIL around wasm calls on or off (for measuring its
-/// cost; not part of the API).
+/// `weft.set_release_gil(release)`: whether calls release the GIL while
+/// wasm runs (the default), so that other Python threads run meanwhile,
+/// or keep it, which saves about 45 ns a call (a third of a no-op call)
+/// for programs whose calls are short and whose other threads can wait.
+/// Process-wide; host functions run with the GIL either way.
 #[pyfunction]
-#[pyo3(name = "_set_release_gil")]
 fn set_release_gil(release: bool) {
     RELEASE_GIL.store(release, Ordering::Relaxed);
 }
@@ -76,14 +83,18 @@ fn thread_id() -> u64 {
 pub struct Shared {
     /// A Python exception a host function raised, for the trap it caused.
     pending: Mutex<Option<PyErr>>,
-    /// Set by the first trap: the instance is not used again.
-    poisoned: Mutex<Option<String>>,
+    /// Set by the first trap: the instance is not used again. (A
+    /// `OnceLock`: every call reads it, with one atomic load.)
+    poisoned: OnceLock<String>,
     /// Classes set with `set_class`, by resource descriptor.
     classes: Mutex<HashMap<u64, Py<PyType>>>,
     /// The host's resource types, by descriptor.
     host_types: HashMap<u64, (ResourceType, Arc<Slab>)>,
     /// Resources whose objects were collected while the store was busy.
     drops: Mutex<Vec<RtResource>>,
+    /// Whether `drops` may hold any: every call ends by checking, without
+    /// taking the lock when there are none.
+    drops_pending: AtomicBool,
     /// The instance, once made.
     core: OnceLock<Weak<Core>>,
 }
@@ -110,7 +121,7 @@ impl Shared {
     }
 
     fn check_poisoned(&self) -> PyResult<()> {
-        match &*lock(&self.poisoned) {
+        match self.poisoned.get() {
             Some(message) => Err(Trap::new_err(format!(
                 "the instance trapped earlier and cannot be used again; make a new instance \
                  (the trap: {message})"
@@ -127,7 +138,7 @@ impl Shared {
         let pending = lock(&self.pending).take();
         match err.as_trap() {
             Some(trap) => {
-                *lock(&self.poisoned) = Some(trap.kind.to_string());
+                let _ = self.poisoned.set(trap.kind.to_string());
                 if let Some(cause) = pending.as_ref() {
                     if cause.is_instance_of::<PyKeyboardInterrupt>(py) {
                         return cause.clone_ref(py);
@@ -147,7 +158,7 @@ impl Shared {
     /// component, a failed `realloc`) poisons the instance.
     fn fail(&self, fail: Fail, func: &str) -> PyErr {
         if let Fail::Lift(err) = &fail {
-            *lock(&self.poisoned) = Some(err.to_string());
+            let _ = self.poisoned.set(err.to_string());
         }
         fail.into_pyerr(func)
     }
@@ -241,7 +252,7 @@ impl Core {
 
     /// Drops `res` now (`Resource.close`).
     pub fn drop_resource(&self, py: Python<'_>, res: RtResource) -> PyResult<()> {
-        if lock(&self.shared.poisoned).is_some() {
+        if self.shared.poisoned.get().is_some() {
             return Ok(());
         }
         let mut store = self.lock(py)?;
@@ -254,7 +265,7 @@ impl Core {
     /// Drops `res` now if the store is free, else at the end of the call
     /// that holds it (an object collected during a call).
     pub fn drop_resource_soon(&self, py: Python<'_>, res: RtResource) -> PyResult<()> {
-        if lock(&self.shared.poisoned).is_some() {
+        if self.shared.poisoned.get().is_some() {
             return Ok(());
         }
         if self.owner.load(Ordering::Acquire) != thread_id() {
@@ -271,12 +282,20 @@ impl Core {
             }
         }
         lock(&self.shared.drops).push(res);
+        self.shared.drops_pending.store(true, Ordering::Release);
         Ok(())
     }
 
     /// Drops the resources whose objects were collected while the store
     /// was busy.
     fn flush_drops(&self, py: Python<'_>, store: &mut Store<()>) {
+        // A plain load first: the swap, an atomic write, only when some
+        // are pending (rarely; every call ends here).
+        if !self.shared.drops_pending.load(Ordering::Acquire)
+            || !self.shared.drops_pending.swap(false, Ordering::AcqRel)
+        {
+            return;
+        }
         let drops = std::mem::take(&mut *lock(&self.shared.drops));
         for res in drops {
             if let Err(err) = RtResource::drop(res, store) {
@@ -571,7 +590,8 @@ impl HostBinding {
             )
         });
         let signature = signature.as_ref().map_err(|e| Error::new_err(e.clone()))?;
-        let mut ctx = Ctx::new(&self.shared, self.shared.core());
+        let core = self.shared.core();
+        let mut ctx = Ctx::new(&self.shared, core.as_ref());
         let mut args = Vec::with_capacity(signature.params.len());
         {
             let mut lif = call.args();
@@ -729,10 +749,11 @@ impl Instance {
         }
         let shared = Arc::new(Shared {
             pending: Mutex::new(None),
-            poisoned: Mutex::new(None),
+            poisoned: OnceLock::new(),
             classes: Mutex::new(HashMap::new()),
             host_types,
             drops: Mutex::new(Vec::new()),
+            drops_pending: AtomicBool::new(false),
             core: OnceLock::new(),
         });
         let mut linker = Linker::new(crate::engine());
@@ -929,6 +950,18 @@ impl Instance {
                 "{name}: raises= for a result that is no result"
             )));
         }
+        let scalars_only = construct.is_none()
+            && raises.is_none()
+            && !signature.params_in_memory
+            && !signature.result_in_memory
+            && signature
+                .params
+                .iter()
+                .all(|(_, plan)| is_scalar(&plan.kind))
+            && signature
+                .result
+                .as_ref()
+                .is_none_or(|plan| is_scalar(&plan.kind));
         Ok(Func {
             core: core.clone(),
             raw,
@@ -936,6 +969,7 @@ impl Instance {
             signature,
             raises: raises.map(Bound::unbind),
             construct,
+            scalars_only,
         })
     }
 }
@@ -950,6 +984,83 @@ pub struct Func {
     raises: Option<Py<PyType>>,
     /// A resource's constructor: the first argument is the object to bind.
     construct: Option<Arc<ResourceDesc>>,
+    /// Whether every parameter and the result are scalars: such calls take
+    /// [`Func::call_scalars`].
+    scalars_only: bool,
+}
+
+impl Func {
+    /// The fast path of a call whose parameters and result are all scalars
+    /// (`noop()`, `add(a, b)`): the arguments are converted first and the
+    /// result after, so that the call between is one `RawFunc::call`, made
+    /// in place, with nothing in it that needs the GIL or undoing. Errors,
+    /// traps and Ctrl-C behave as on the general path.
+    fn call_scalars(&self, py: Python<'_>, args: &Bound<'_, PyTuple>) -> PyResult<Py<PyAny>> {
+        let shared = &self.core.shared;
+        let sig = &self.signature;
+        shared.check_poisoned()?;
+        let mut values = [Scalar::U32(0); MAX_FLAT_PARAMS];
+        for (i, (name, plan)) in sig.params.iter().enumerate() {
+            values[i] = Scalar::from_py(plan, &args.get_item(i)?)
+                .map_err(|e| shared.fail(e.at(|| name.clone()), &self.name))?;
+        }
+        let values = &values[..sig.params.len()];
+        let result = sig.result.as_ref().map(|plan| &plan.kind);
+        let interruptible = crate::interrupt::armed(py);
+        let mut store = self.core.lock(py)?;
+        if interruptible {
+            store.arm();
+            py.check_signals()?;
+        }
+        let raw = &self.raw;
+        let run = move |store: &mut Store<()>| {
+            raw.call(
+                store,
+                |low| {
+                    for value in values {
+                        value.put(low, At::Flat).map_err(CallError::Host)?;
+                    }
+                    Ok(())
+                },
+                |lif| match result {
+                    Some(kind) => Scalar::get(kind, lif, At::Flat)
+                        .map(Some)
+                        .map_err(CallError::Host),
+                    None => Ok(None),
+                },
+            )
+        };
+        let outcome = if RELEASE_GIL.load(Ordering::Relaxed) {
+            let job = AssertSend((run, &mut *store));
+            py.detach(move || {
+                let (run, store) = job.into_inner();
+                AssertSend(run(store))
+            })
+            .into_inner()
+        } else {
+            run(&mut store)
+        };
+        store.disarm();
+        self.core.flush_drops(py, &mut store);
+        drop(store);
+        match outcome {
+            Ok(Some(value)) => Ok(value.into_py(py)?.unbind()),
+            Ok(None) => Ok(py.None()),
+            Err(CallError::Host(fail)) => Err(shared.fail(fail, &self.name)),
+            Err(CallError::Runtime(err)) => {
+                let error = shared.error(py, &err);
+                let by_interrupt = interruptible
+                    && err
+                        .as_trap()
+                        .is_some_and(|t| matches!(t.kind, TrapKind::Interrupted));
+                Err(if by_interrupt {
+                    crate::interrupt::error(py, error)
+                } else {
+                    error
+                })
+            }
+        }
+    }
 }
 
 #[pymethods]
@@ -975,6 +1086,9 @@ impl Func {
                 self.name,
                 args.len()
             )));
+        }
+        if self.scalars_only {
+            return self.call_scalars(py, args);
         }
         let target = match &self.construct {
             Some(desc) => {
@@ -1023,7 +1137,7 @@ impl Func {
                     None => crate::engine().current_epoch() > start,
                 }
         };
-        let mut ctx = Ctx::new(shared, Some(self.core.clone()));
+        let mut ctx = Ctx::new(shared, Some(&self.core));
         let sig = &self.signature;
         let mut call = self
             .raw

@@ -9,7 +9,8 @@
 //! into and out of linear memory through the runtime's raw API
 //! ([`convert`]); components, instances, exported functions and host
 //! functions ([`instance`]); resources ([`resource`]); Ctrl-C during a
-//! call ([`interrupt`]); the on-disk compile cache ([`engine`],
+//! call ([`interrupt`]); scalars and the fast path of all-scalar calls
+//! ([`scalar`]); the on-disk compile cache ([`engine`],
 //! [`cache_dir`]).
 
 // PyO3's generated code and the few FFI calls that make objects without
@@ -23,6 +24,7 @@ mod instance;
 mod interrupt;
 mod plan;
 mod resource;
+mod scalar;
 
 use std::sync::OnceLock;
 

@@ -11,6 +11,8 @@ import sys
 import threading
 import time
 
+import pytest
+
 import kitchen_sink as ks
 from conftest import Host, HostThings
 
@@ -75,11 +77,15 @@ print("done", flush=True)
 """
 
 
-def test_ctrl_c_interrupts_a_long_call() -> None:
+@pytest.mark.parametrize("release", [True, False], ids=["gil-released", "gil-kept"])
+def test_ctrl_c_interrupts_a_long_call(release: bool) -> None:
     here = os.path.dirname(os.path.abspath(__file__))
     started = time.monotonic()
+    child_code = CHILD.replace(
+        "import weft\n", f"import weft\nweft.set_release_gil({release})\n", 1
+    )
     child = subprocess.Popen(
-        [sys.executable, "-c", CHILD],
+        [sys.executable, "-c", child_code],
         cwd=here,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -48,6 +48,7 @@ from ._weft import (
     record,
     resource,
     result_of,
+    set_release_gil,
     tuple_of,
     variant,
 )
@@ -91,6 +92,7 @@ __all__ = [
     "record",
     "resource",
     "result_of",
+    "set_release_gil",
     "tuple_of",
     "variant",
 ]

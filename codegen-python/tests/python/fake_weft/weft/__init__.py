@@ -313,6 +313,10 @@ def cache_dir() -> str | None:
     return None
 
 
+def set_release_gil(release: bool) -> None:
+    """Nothing to release: the fake runs no wasm."""
+
+
 @final
 class HostFunc:
     """A recorded host function."""
