@@ -148,11 +148,13 @@ impl Engine {
     }
 
     /// Advances the epoch (for epoch interruption).
+    #[inline]
     pub fn increment_epoch(&self) {
         self.inner.epoch.fetch_add(1, Ordering::Relaxed);
     }
 
     /// The current epoch.
+    #[inline]
     pub fn current_epoch(&self) -> u64 {
         self.inner.epoch.load(Ordering::Relaxed)
     }

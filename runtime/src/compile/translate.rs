@@ -7,8 +7,8 @@
 
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::{
-    self, types, Block, BlockArg, ExtFuncData, ExternalName, InstBuilder, JumpTableData,
-    MemFlagsData, TrapCode, UserExternalName, Value,
+    self, types, AliasRegion, AliasRegionData, Block, BlockArg, ExtFuncData, ExternalName,
+    InstBuilder, JumpTableData, MemFlagsData, TrapCode, UserExternalName, Value,
 };
 use cranelift_frontend::{FunctionBuilder, Variable};
 use wasmparser::{BlockType, FunctionBody, Operator};
@@ -62,6 +62,12 @@ pub struct Translator<'a, 'b> {
     env: &'a FuncEnv<'a>,
     b: FunctionBuilder<'b>,
     vmctx: Value,
+    /// Alias regions: linear memory and wasm globals never overlap, so a
+    /// store to one leaves values loaded from the other valid (a global
+    /// such as the stack pointer stays in a register across the stores
+    /// of a loop).
+    heap: AliasRegion,
+    globals: AliasRegion,
     locals: Vec<Variable>,
     stack: Vec<Value>,
     frames: Vec<Frame>,
@@ -77,10 +83,19 @@ fn args(values: &[Value]) -> Vec<BlockArg> {
     values.iter().map(|v| BlockArg::Value(*v)).collect()
 }
 
-fn heap_flags() -> MemFlagsData {
+fn heap_flags(region: AliasRegion) -> MemFlagsData {
     MemFlagsData::new()
         .with_endianness(ir::Endianness::Little)
         .with_trap_code(Some(TrapCode::HEAP_OUT_OF_BOUNDS))
+        .with_alias_region(Some(region))
+}
+
+/// The alias region `user_id` of one function.
+fn region(b: &mut FunctionBuilder<'_>, user_id: u32, description: &'static str) -> AliasRegion {
+    b.func.dfg.alias_regions.insert(AliasRegionData {
+        user_id,
+        description: description.into(),
+    })
 }
 
 impl<'a, 'b> Translator<'a, 'b> {
@@ -91,10 +106,14 @@ impl<'a, 'b> Translator<'a, 'b> {
         b.switch_to_block(entry);
         b.seal_block(entry);
         let vmctx = b.block_params(entry)[0];
+        let heap = region(&mut b, 1, "linear memory");
+        let globals = region(&mut b, 2, "globals");
         Translator {
             env,
             b,
             vmctx,
+            heap,
+            globals,
             locals: Vec::new(),
             stack: Vec::new(),
             frames: Vec::new(),
@@ -331,15 +350,16 @@ impl<'a, 'b> Translator<'a, 'b> {
 
     fn load(&mut self, memarg: &wasmparser::MemArg, ty: ir::Type, kind: LoadKind) {
         let (addr, offset) = self.heap_addr(memory_index(memarg), memarg.offset);
+        let flags = heap_flags(self.heap);
         let ins = self.b.ins();
         let v = match kind {
-            LoadKind::Full => ins.load(ty, heap_flags(), addr, offset),
-            LoadKind::U8 => ins.uload8(ty, heap_flags(), addr, offset),
-            LoadKind::S8 => ins.sload8(ty, heap_flags(), addr, offset),
-            LoadKind::U16 => ins.uload16(ty, heap_flags(), addr, offset),
-            LoadKind::S16 => ins.sload16(ty, heap_flags(), addr, offset),
-            LoadKind::U32 => ins.uload32(heap_flags(), addr, offset),
-            LoadKind::S32 => ins.sload32(heap_flags(), addr, offset),
+            LoadKind::Full => ins.load(ty, flags, addr, offset),
+            LoadKind::U8 => ins.uload8(ty, flags, addr, offset),
+            LoadKind::S8 => ins.sload8(ty, flags, addr, offset),
+            LoadKind::U16 => ins.uload16(ty, flags, addr, offset),
+            LoadKind::S16 => ins.sload16(ty, flags, addr, offset),
+            LoadKind::U32 => ins.uload32(flags, addr, offset),
+            LoadKind::S32 => ins.sload32(flags, addr, offset),
         };
         self.push(v);
     }
@@ -350,7 +370,9 @@ impl<'a, 'b> Translator<'a, 'b> {
         if let Some(ty) = narrow {
             value = self.b.ins().ireduce(ty, value);
         }
-        self.b.ins().store(heap_flags(), value, addr, offset);
+        self.b
+            .ins()
+            .store(heap_flags(self.heap), value, addr, offset);
     }
 
     /// Checks `index < table length` (trapping with `code`) and returns
@@ -708,13 +730,15 @@ impl<'a, 'b> Translator<'a, 'b> {
             O::GlobalGet { global_index } => {
                 let ty = ir_type(self.env.info.globals[global_index as usize].content);
                 let (base, offset) = self.env.global_addr(&mut self.b, self.vmctx, global_index);
-                let v = self.b.ins().load(ty, trusted(), base, offset);
+                let flags = trusted().with_alias_region(Some(self.globals));
+                let v = self.b.ins().load(ty, flags, base, offset);
                 self.push(v);
             }
             O::GlobalSet { global_index } => {
                 let v = self.pop();
                 let (base, offset) = self.env.global_addr(&mut self.b, self.vmctx, global_index);
-                self.b.ins().store(trusted(), v, base, offset);
+                let flags = trusted().with_alias_region(Some(self.globals));
+                self.b.ins().store(flags, v, base, offset);
             }
 
             // ---- memory ----
