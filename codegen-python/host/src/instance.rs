@@ -1,10 +1,11 @@
-//! Components, instances, exported functions and host functions.
+//! Components, instances and host functions.
 //!
 //! An [`Instance`] owns a store (behind a mutex: one call at a time; the
 //! GIL is released while wasm runs, so other Python threads go on) with
 //! one component instance. Each function asked of it is prepared once
-//! (`RawFunc` and conversion plans); a call lowers the Python arguments,
-//! runs the component without the GIL, and lifts the result.
+//! (`RawFunc` and conversion plans) into a [`Func`] (`func.rs`), whose
+//! call lowers the Python arguments, runs the component without the GIL,
+//! and lifts the result.
 
 use std::collections::HashMap;
 use std::ops::{Deref, DerefMut};
@@ -13,27 +14,28 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError, TryLockError, Wea
 
 use pyo3::exceptions::{PyKeyboardInterrupt, PyTypeError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyMapping, PyString, PyTuple, PyType};
+use pyo3::types::{PyMapping, PyString, PyTuple, PyType};
 use weft_runtime::component::{
-    CallError, Component as RtComponent, FuncType, Instance as RtInstance, Linker, RawFunc,
-    RawHostCall, Resource as RtResource, ResourceType,
+    Component as RtComponent, FuncType, Instance as RtInstance, Linker, RawFunc, RawHostCall,
+    Resource as RtResource, ResourceType,
 };
 use weft_runtime::{Store, Trap as RtTrap, TrapKind};
 
 use crate::convert::{self, At, Ctx, Fail};
 use crate::desc::{descs_of, opt_desc_of, type_name, Desc, ResourceDesc, ResourceTypeDesc};
 use crate::errors::{runtime_error, trap_error, Error, Trap};
+use crate::func::Func;
 use crate::plan::{self, Kind, Plan, ResKind, Resolve, Style};
-use crate::resource::{Held, Resource, Slab};
-use crate::scalar::{is_scalar, Scalar};
+use crate::resource::Slab;
+use crate::scalar::is_scalar;
 
 /// The most flat parameters a function takes before they go through
 /// memory (the canonical ABI's `MAX_FLAT_PARAMS`).
-const MAX_FLAT_PARAMS: usize = 16;
+pub(crate) const MAX_FLAT_PARAMS: usize = 16;
 
 /// Whether calls release the GIL while wasm runs (on by default; off only
 /// to measure what releasing costs).
-static RELEASE_GIL: AtomicBool = AtomicBool::new(true);
+pub(crate) static RELEASE_GIL: AtomicBool = AtomicBool::new(true);
 
 /// `weft.set_release_gil(release)`: whether calls release the GIL while
 /// wasm runs (the default), so that other Python threads run meanwhile,
@@ -47,7 +49,7 @@ fn set_release_gil(release: bool) {
 
 /// A value moved to a thread-agnostic closure for `Python::detach`: the
 /// closure runs on the calling thread, the GIL merely released.
-struct AssertSend<T>(T);
+pub(crate) struct AssertSend<T>(pub(crate) T);
 
 // SAFETY: `Python::detach` runs its closure on the current thread; the
 // bound only keeps Python objects out, and none are inside.
@@ -55,7 +57,7 @@ struct AssertSend<T>(T);
 unsafe impl<T> Send for AssertSend<T> {}
 
 impl<T> AssertSend<T> {
-    fn into_inner(self) -> T {
+    pub(crate) fn into_inner(self) -> T {
         self.0
     }
 }
@@ -120,7 +122,7 @@ impl Shared {
         self.core.get().and_then(Weak::upgrade)
     }
 
-    fn check_poisoned(&self) -> PyResult<()> {
+    pub(crate) fn check_poisoned(&self) -> PyResult<()> {
         match self.poisoned.get() {
             Some(message) => Err(Trap::new_err(format!(
                 "the instance trapped earlier and cannot be used again; make a new instance \
@@ -134,7 +136,7 @@ impl Shared {
     /// instance and is chained to the host exception that caused it (a
     /// `KeyboardInterrupt` in a host function, Ctrl-C while it ran, is
     /// raised as is).
-    fn error(&self, py: Python<'_>, err: &weft_runtime::Error) -> PyErr {
+    pub(crate) fn error(&self, py: Python<'_>, err: &weft_runtime::Error) -> PyErr {
         let pending = lock(&self.pending).take();
         match err.as_trap() {
             Some(trap) => {
@@ -156,7 +158,7 @@ impl Shared {
 
     /// A conversion failure of a call: a trap (an invalid value from the
     /// component, a failed `realloc`) poisons the instance.
-    fn fail(&self, fail: Fail, func: &str) -> PyErr {
+    pub(crate) fn fail(&self, fail: Fail, func: &str) -> PyErr {
         if let Fail::Lift(err) = &fail {
             let _ = self.poisoned.set(err.to_string());
         }
@@ -174,7 +176,7 @@ pub struct Core {
 }
 
 /// The store, held by the current thread.
-struct Guard<'a> {
+pub(crate) struct Guard<'a> {
     guard: MutexGuard<'a, SendStore>,
     owner: &'a AtomicU64,
     /// An epoch deadline is set (a call from the main thread).
@@ -183,14 +185,14 @@ struct Guard<'a> {
 
 impl Guard<'_> {
     /// Lets the next `SIGINT` interrupt wasm running in the store.
-    fn arm(&mut self) {
+    pub(crate) fn arm(&mut self) {
         self.guard.0.set_epoch_deadline(1);
         self.armed = true;
     }
 
     /// No deadline again: destructors and calls from other threads run to
     /// the end.
-    fn disarm(&mut self) {
+    pub(crate) fn disarm(&mut self) {
         if self.armed {
             self.guard.0.set_epoch_deadline(u64::MAX);
             self.armed = false;
@@ -222,7 +224,7 @@ impl Core {
     /// Takes the store: at once if free, else waiting without the GIL. A
     /// thread that already holds it (a host function calling back into
     /// its instance) is refused.
-    fn lock(&self, py: Python<'_>) -> PyResult<Guard<'_>> {
+    pub(crate) fn lock(&self, py: Python<'_>) -> PyResult<Guard<'_>> {
         let me = thread_id();
         if self.owner.load(Ordering::Acquire) == me {
             return Err(Error::new_err(
@@ -288,7 +290,7 @@ impl Core {
 
     /// Drops the resources whose objects were collected while the store
     /// was busy.
-    fn flush_drops(&self, py: Python<'_>, store: &mut Store<()>) {
+    pub(crate) fn flush_drops(&self, py: Python<'_>, store: &mut Store<()>) {
         // A plain load first: the swap, an atomic write, only when some
         // are pending (rarely; every call ends here).
         if !self.shared.drops_pending.load(Ordering::Acquire)
@@ -423,12 +425,12 @@ fn check_raises(raises: Option<&Bound<'_, PyType>>, result: Option<&Desc>) -> Py
 }
 
 /// How one function's values convert, and where they go.
-struct Signature {
-    params: Vec<(String, Plan)>,
-    params_in_memory: bool,
-    offsets: Vec<u32>,
-    result: Option<Plan>,
-    result_in_memory: bool,
+pub(crate) struct Signature {
+    pub(crate) params: Vec<(String, Plan)>,
+    pub(crate) params_in_memory: bool,
+    pub(crate) offsets: Vec<u32>,
+    pub(crate) result: Option<Plan>,
+    pub(crate) result_in_memory: bool,
 }
 
 impl Signature {
@@ -971,293 +973,6 @@ impl Instance {
             construct,
             scalars_only,
         })
-    }
-}
-
-/// A callable of one exported function of one instance.
-#[pyclass(frozen, module = "weft", name = "Function")]
-pub struct Func {
-    core: Arc<Core>,
-    raw: RawFunc,
-    name: String,
-    signature: Signature,
-    raises: Option<Py<PyType>>,
-    /// A resource's constructor: the first argument is the object to bind.
-    construct: Option<Arc<ResourceDesc>>,
-    /// Whether every parameter and the result are scalars: such calls take
-    /// [`Func::call_scalars`].
-    scalars_only: bool,
-}
-
-impl Func {
-    /// The fast path of a call whose parameters and result are all scalars
-    /// (`noop()`, `add(a, b)`): the arguments are converted first and the
-    /// result after, so that the call between is one `RawFunc::call`, made
-    /// in place, with nothing in it that needs the GIL or undoing. Errors,
-    /// traps and Ctrl-C behave as on the general path.
-    fn call_scalars(&self, py: Python<'_>, args: &Bound<'_, PyTuple>) -> PyResult<Py<PyAny>> {
-        let shared = &self.core.shared;
-        let sig = &self.signature;
-        shared.check_poisoned()?;
-        let mut values = [Scalar::U32(0); MAX_FLAT_PARAMS];
-        for (i, (name, plan)) in sig.params.iter().enumerate() {
-            values[i] = Scalar::from_py(plan, &args.get_item(i)?)
-                .map_err(|e| shared.fail(e.at(|| name.clone()), &self.name))?;
-        }
-        let values = &values[..sig.params.len()];
-        let result = sig.result.as_ref().map(|plan| &plan.kind);
-        let interruptible = crate::interrupt::armed(py);
-        let mut store = self.core.lock(py)?;
-        if interruptible {
-            store.arm();
-            py.check_signals()?;
-        }
-        let raw = &self.raw;
-        let run = move |store: &mut Store<()>| {
-            raw.call(
-                store,
-                |low| {
-                    for value in values {
-                        value.put(low, At::Flat).map_err(CallError::Host)?;
-                    }
-                    Ok(())
-                },
-                |lif| match result {
-                    Some(kind) => Scalar::get(kind, lif, At::Flat)
-                        .map(Some)
-                        .map_err(CallError::Host),
-                    None => Ok(None),
-                },
-            )
-        };
-        let outcome = if RELEASE_GIL.load(Ordering::Relaxed) {
-            let job = AssertSend((run, &mut *store));
-            py.detach(move || {
-                let (run, store) = job.into_inner();
-                AssertSend(run(store))
-            })
-            .into_inner()
-        } else {
-            run(&mut store)
-        };
-        store.disarm();
-        self.core.flush_drops(py, &mut store);
-        drop(store);
-        match outcome {
-            Ok(Some(value)) => Ok(value.into_py(py)?.unbind()),
-            Ok(None) => Ok(py.None()),
-            Err(CallError::Host(fail)) => Err(shared.fail(fail, &self.name)),
-            Err(CallError::Runtime(err)) => {
-                let error = shared.error(py, &err);
-                let by_interrupt = interruptible
-                    && err
-                        .as_trap()
-                        .is_some_and(|t| matches!(t.kind, TrapKind::Interrupted));
-                Err(if by_interrupt {
-                    crate::interrupt::error(py, error)
-                } else {
-                    error
-                })
-            }
-        }
-    }
-}
-
-#[pymethods]
-impl Func {
-    #[pyo3(signature = (*args, **kwargs))]
-    fn __call__(
-        &self,
-        py: Python<'_>,
-        args: &Bound<'_, PyTuple>,
-        kwargs: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<Py<PyAny>> {
-        if kwargs.is_some_and(|k| !k.is_empty()) {
-            return Err(PyTypeError::new_err(format!(
-                "{}() takes no keyword arguments",
-                self.name
-            )));
-        }
-        let skip = usize::from(self.construct.is_some());
-        let expected = self.signature.params.len() + skip;
-        if args.len() != expected {
-            return Err(PyTypeError::new_err(format!(
-                "{}() takes {expected} arguments ({} given)",
-                self.name,
-                args.len()
-            )));
-        }
-        if self.scalars_only {
-            return self.call_scalars(py, args);
-        }
-        let target = match &self.construct {
-            Some(desc) => {
-                let obj = args.get_item(0)?;
-                let r = obj.cast::<Resource>().map_err(|_| {
-                    PyTypeError::new_err(format!(
-                        "{}: expected an object of {}, got {}",
-                        self.name,
-                        desc.name,
-                        type_name(&obj)
-                    ))
-                })?;
-                if r.borrow().held.is_some() {
-                    return Err(Error::new_err(format!(
-                        "{}: the object is already bound to a resource",
-                        self.name
-                    )));
-                }
-                Some(r.clone())
-            }
-            None => None,
-        };
-        let shared = &self.core.shared;
-        shared.check_poisoned()?;
-        let interruptible = crate::interrupt::armed(py);
-        let mut store = self.core.lock(py)?;
-        let start = if interruptible {
-            crate::engine().current_epoch()
-        } else {
-            0
-        };
-        if interruptible {
-            // Only a Ctrl-C from now on interrupts the call; one that came
-            // just before is raised now, before anything starts.
-            store.arm();
-            py.check_signals()?;
-        }
-        // Whether a failure is a Ctrl-C's doing: the trap it causes, or
-        // (a trap in `realloc` while lowering) the epoch having moved.
-        let interrupted = |err: Option<&weft_runtime::Error>| {
-            interruptible
-                && match err {
-                    Some(err) => err
-                        .as_trap()
-                        .is_some_and(|t| matches!(t.kind, TrapKind::Interrupted)),
-                    None => crate::engine().current_epoch() > start,
-                }
-        };
-        let mut ctx = Ctx::new(shared, Some(&self.core));
-        let sig = &self.signature;
-        let mut call = self
-            .raw
-            .begin(&mut store)
-            .map_err(|e| shared.error(py, &e))?;
-        let lowered = (|| -> Result<(), Fail> {
-            let mut low = call.lowerer();
-            let base = if sig.params_in_memory {
-                Some(low.spill_area()?)
-            } else {
-                None
-            };
-            for (i, (name, plan)) in sig.params.iter().enumerate() {
-                let at = match base {
-                    Some(base) => At::Mem(base + sig.offsets[i]),
-                    None => At::Flat,
-                };
-                let arg = args.get_item(i + skip)?;
-                convert::lower(&arg, plan, &mut low, at, &mut ctx)
-                    .map_err(|e| e.at(|| name.clone()))?;
-            }
-            Ok(())
-        })();
-        if let Err(fail) = lowered {
-            // Not made: the handles passed are taken back.
-            let _ = call.discard();
-            store.disarm();
-            ctx.restore_moved(py);
-            ctx.release_lent();
-            self.core.flush_drops(py, &mut store);
-            let by_interrupt = matches!(fail, Fail::Lift(_)) && interrupted(None);
-            let err = shared.fail(fail, &self.name);
-            return Err(if by_interrupt {
-                crate::interrupt::error(py, err)
-            } else {
-                err
-            });
-        }
-        let invoked = if RELEASE_GIL.load(Ordering::Relaxed) {
-            let call = AssertSend(&mut call);
-            py.detach(move || call.into_inner().invoke())
-        } else {
-            call.invoke()
-        };
-        ctx.moved.clear();
-        if let Err(err) = invoked {
-            drop(call);
-            store.disarm();
-            ctx.release_lent();
-            let error = shared.error(py, &err);
-            return Err(if interrupted(Some(&err)) {
-                crate::interrupt::error(py, error)
-            } else {
-                error
-            });
-        }
-        let lifted = (|| -> Result<Option<Bound<'_, PyAny>>, Fail> {
-            let mut lif = call.lifter();
-            let Some(plan) = &sig.result else {
-                return Ok(None);
-            };
-            let at = if sig.result_in_memory {
-                At::Mem(lif.spill_area()?)
-            } else {
-                At::Flat
-            };
-            if let (Some(target), Kind::Own(res)) = (&target, &plan.kind) {
-                let handle = match at {
-                    At::Flat => lif.take::<u32>()?,
-                    At::Mem(ptr) => lif.read::<u32>(ptr)?,
-                };
-                let resource = lif.lift_own(res.slot, handle)?;
-                target.borrow_mut().held = Some(Held {
-                    core: self.core.clone(),
-                    res: resource,
-                    borrowed: false,
-                });
-                return Ok(None);
-            }
-            if let Some(raises) = &self.raises {
-                let (index, payload) = convert::lift_case(py, plan, &mut lif, at, &mut ctx)?;
-                if index == 0 {
-                    return Ok(payload);
-                }
-                let value = payload.unwrap_or_else(|| py.None().into_bound(py));
-                return Err(Fail::Py(PyErr::from_value(
-                    raises.bind(py).call1((value,))?,
-                )));
-            }
-            Ok(Some(convert::lift(py, plan, &mut lif, at, &mut ctx)?))
-        })();
-        let ended = match &lifted {
-            Ok(_) => call.finish(),
-            Err(_) => call.discard(),
-        };
-        store.disarm();
-        ctx.release_lent();
-        for res in ctx.host_owns.drain(..) {
-            if let Err(err) = RtResource::drop(res, &mut store) {
-                return Err(shared.error(py, &err));
-            }
-        }
-        self.core.flush_drops(py, &mut store);
-        drop(store);
-        if let Err(err) = ended {
-            let error = shared.error(py, &err);
-            return Err(if interrupted(Some(&err)) {
-                crate::interrupt::error(py, error)
-            } else {
-                error
-            });
-        }
-        match lifted {
-            Ok(value) => Ok(value.map_or_else(|| py.None(), Bound::unbind)),
-            Err(fail) => Err(shared.fail(fail, &self.name)),
-        }
-    }
-
-    fn __repr__(&self) -> String {
-        format!("<weft function {}>", self.name)
     }
 }
 

@@ -7,8 +7,8 @@
 //! ([`desc`]), checked against a component's function types and compiled
 //! into conversion plans ([`plan`]), which move Python objects straight
 //! into and out of linear memory through the runtime's raw API
-//! ([`convert`]); components, instances, exported functions and host
-//! functions ([`instance`]); resources ([`resource`]); Ctrl-C during a
+//! ([`convert`]); components, instances and host functions
+//! ([`instance`]); exported functions ([`func`]); resources ([`resource`]); Ctrl-C during a
 //! call ([`interrupt`]); scalars and the fast path of all-scalar calls
 //! ([`scalar`]); the on-disk compile cache ([`engine`],
 //! [`cache_dir`]).
@@ -20,6 +20,7 @@
 mod convert;
 mod desc;
 mod errors;
+mod func;
 mod instance;
 mod interrupt;
 mod plan;
