@@ -144,7 +144,7 @@ impl Engine {
     pub(crate) fn fingerprint(&self) -> &str {
         self.inner
             .fingerprint
-            .get_or_init(|| crate::artifact::fingerprint_of(self))
+            .get_or_init(|| crate::artifact::fingerprint::of(self))
     }
 
     /// Advances the epoch (for epoch interruption).

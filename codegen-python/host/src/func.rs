@@ -95,18 +95,29 @@ impl Func {
             Ok(Some(value)) => Ok(value.into_py(py)?.unbind()),
             Ok(None) => Ok(py.None()),
             Err(CallError::Host(fail)) => Err(shared.fail(fail, &self.name)),
-            Err(CallError::Runtime(err)) => {
-                let error = shared.error(py, &err);
-                let by_interrupt = interruptible
-                    && err
-                        .as_trap()
-                        .is_some_and(|t| matches!(t.kind, TrapKind::Interrupted));
-                Err(if by_interrupt {
-                    crate::interrupt::error(py, error)
-                } else {
-                    error
-                })
-            }
+            Err(CallError::Runtime(err)) => Err(self.runtime_error(py, &err, interruptible)),
+        }
+    }
+}
+
+impl Func {
+    /// The Python error for the runtime's error of a call (a trap poisons
+    /// the instance): `KeyboardInterrupt` when Ctrl-C caused it.
+    fn runtime_error(
+        &self,
+        py: Python<'_>,
+        err: &weft_runtime::Error,
+        interruptible: bool,
+    ) -> PyErr {
+        let error = self.core.shared.error(py, err);
+        let by_interrupt = interruptible
+            && err
+                .as_trap()
+                .is_some_and(|t| matches!(t.kind, TrapKind::Interrupted));
+        if by_interrupt {
+            crate::interrupt::error(py, error)
+        } else {
+            error
         }
     }
 }
@@ -174,17 +185,7 @@ impl Func {
             store.arm();
             py.check_signals()?;
         }
-        // Whether a failure is a Ctrl-C's doing: the trap it causes, or
-        // (a trap in `realloc` while lowering) the epoch having moved.
-        let interrupted = |err: Option<&weft_runtime::Error>| {
-            interruptible
-                && match err {
-                    Some(err) => err
-                        .as_trap()
-                        .is_some_and(|t| matches!(t.kind, TrapKind::Interrupted)),
-                    None => crate::engine().current_epoch() > start,
-                }
-        };
+
         let mut ctx = Ctx::new(shared, Some(&self.core));
         let sig = &self.signature;
         let mut call = self
@@ -216,7 +217,11 @@ impl Func {
             ctx.restore_moved(py);
             ctx.release_lent();
             self.core.flush_drops(py, &mut store);
-            let by_interrupt = matches!(fail, Fail::Lift(_)) && interrupted(None);
+            // A trap in `realloc` while lowering is Ctrl-C's doing if the
+            // epoch moved meanwhile.
+            let by_interrupt = matches!(fail, Fail::Lift(_))
+                && interruptible
+                && crate::engine().current_epoch() > start;
             let err = shared.fail(fail, &self.name);
             return Err(if by_interrupt {
                 crate::interrupt::error(py, err)
@@ -235,12 +240,7 @@ impl Func {
             drop(call);
             store.disarm();
             ctx.release_lent();
-            let error = shared.error(py, &err);
-            return Err(if interrupted(Some(&err)) {
-                crate::interrupt::error(py, error)
-            } else {
-                error
-            });
+            return Err(self.runtime_error(py, &err, interruptible));
         }
         let lifted = (|| -> Result<Option<Bound<'_, PyAny>>, Fail> {
             let mut lif = call.lifter();
@@ -291,12 +291,7 @@ impl Func {
         self.core.flush_drops(py, &mut store);
         drop(store);
         if let Err(err) = ended {
-            let error = shared.error(py, &err);
-            return Err(if interrupted(Some(&err)) {
-                crate::interrupt::error(py, error)
-            } else {
-                error
-            });
+            return Err(self.runtime_error(py, &err, interruptible));
         }
         match lifted {
             Ok(value) => Ok(value.map_or_else(|| py.None(), Bound::unbind)),

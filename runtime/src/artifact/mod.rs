@@ -26,7 +26,7 @@
 mod cache;
 mod checksum;
 mod codec;
-mod fingerprint;
+pub(crate) mod fingerprint;
 
 pub(crate) use cache::Cache;
 
@@ -92,11 +92,6 @@ pub(crate) fn encode(
     let checksum = checksum::of(&out.bytes);
     out.u64(checksum);
     out.bytes
-}
-
-/// The fingerprint of `engine`, which [`Engine::fingerprint`] keeps.
-pub(crate) fn fingerprint_of(engine: &Engine) -> String {
-    fingerprint::of(engine)
 }
 
 /// Whether `bytes` start like an artifact (of any kind or format).
