@@ -554,10 +554,10 @@ fn a_raw_host_function_re_exported_is_for_components_only() {
 }
 
 /// A rough per-call cost of the raw path against the typed and dynamic
-/// ones (`cargo test --release -p weft-runtime --test component_raw --
+/// ones (`cargo test --release -p weft-runtime --test component_raw_wat --
 /// --ignored --nocapture`); no assertion on time.
 #[test]
-#[ignore]
+#[ignore = "a timing printout, run by hand in release; timed assertions do not belong in tests"]
 fn timing_of_raw_typed_and_dynamic_calls() {
     let (mut store, instance) = tiny();
     let n: u32 = std::env::var("TIMING_N").map_or(2_000_000, |n| n.parse().unwrap());
