@@ -65,6 +65,14 @@ impl Error {
     }
 }
 
+/// The call path carries traps boxed (see `StoreInner::call_raw`); the
+/// public API unboxes them here.
+impl From<Box<Trap>> for Error {
+    fn from(trap: Box<Trap>) -> Error {
+        Error::Trap(*trap)
+    }
+}
+
 impl From<wasmparser::BinaryReaderError> for Error {
     fn from(err: wasmparser::BinaryReaderError) -> Error {
         Error::Invalid {

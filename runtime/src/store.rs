@@ -270,19 +270,41 @@ impl StoreInner {
 
     /// Calls a function through its array trampoline with values in
     /// `slots`, catching traps.
-    pub fn call_raw(&mut self, funcref: *const VMFuncRef, slots: &mut [u128]) -> Result<(), Trap> {
+    ///
+    /// The trap comes boxed: a `Result` of one pointer returns in a
+    /// register, where one holding a whole `Trap` is copied through memory
+    /// at every level of the call path.
+    pub fn call_raw(
+        &mut self,
+        funcref: *const VMFuncRef,
+        slots: &mut [u128],
+    ) -> Result<(), Box<Trap>> {
         // SAFETY: `funcref` belongs to this store (checked by the caller).
         let func = unsafe { *funcref };
-        let slots_ptr = slots.as_mut_ptr();
+        if self.depth == 0 {
+            self.set_stack_limit();
+        }
+        self.depth += 1;
         // SAFETY: `array_call` is the trampoline for the function's type;
         // `slots` has room for its parameters and results.
-        unsafe {
-            self.enter_wasm(|| {
-                let trampoline: unsafe extern "C" fn(usize, usize, *mut u128) =
-                    std::mem::transmute(func.array_call);
-                trampoline(func.code, func.vmctx, slots_ptr);
-            })
-        }
+        let result = unsafe {
+            let trampoline: crate::vm::traps::ArrayCall = std::mem::transmute(func.array_call);
+            crate::vm::traps::call_trampoline(
+                trampoline,
+                func.code as *const std::ffi::c_void,
+                func.vmctx as *mut std::ffi::c_void,
+                slots.as_mut_ptr(),
+            )
+        };
+        self.depth -= 1;
+        result.map_err(|record| Box::new(self.trap_from_record(&record)))
+    }
+
+    /// Sets the stack limit compiled code checks, below the current stack
+    /// pointer by the configured maximum, at an outermost entry into wasm.
+    fn set_stack_limit(&mut self) {
+        let sp = crate::vm::traps::current_stack_pointer();
+        self.ctx.stack_limit = sp.saturating_sub(self.engine.config().max_wasm_stack);
     }
 
     /// Runs `body`, which calls compiled code of this store, with the
@@ -293,16 +315,15 @@ impl StoreInner {
     /// `body` may only call compiled code of this store and write its
     /// results through references: a trap unwinds it without running
     /// destructors.
-    pub unsafe fn enter_wasm(&mut self, body: impl FnOnce()) -> Result<(), Trap> {
+    pub unsafe fn enter_wasm(&mut self, body: impl FnOnce()) -> Result<(), Box<Trap>> {
         if self.depth == 0 {
-            let sp = crate::vm::traps::current_stack_pointer();
-            self.ctx.stack_limit = sp.saturating_sub(self.engine.config().max_wasm_stack);
+            self.set_stack_limit();
         }
         self.depth += 1;
         // SAFETY: as the caller promises.
         let result = unsafe { crate::vm::traps::catch_traps(body) };
         self.depth -= 1;
-        result.map_err(|record| self.trap_from_record(&record))
+        result.map_err(|record| Box::new(self.trap_from_record(&record)))
     }
 }
 

@@ -242,15 +242,20 @@ impl<P: WasmParams, R: WasmResults> TypedFunc<P, R> {
         inner.check(self.func.store_id(), "function")?;
         // SAFETY: the funcref belongs to this store (checked).
         let funcref = unsafe { *inner.funcs[self.func.index() as usize].funcref };
-        let mut direct: Option<R> = None;
+        // The closure captures one reference, so entering wasm moves a
+        // pointer rather than the parameters (a wider closure is copied
+        // through memory at a stall).
+        let mut call = (params, funcref.code, funcref.vmctx, None::<R>);
+        let frame = &mut call;
         // SAFETY: the type was checked when this handle was made, so the
         // native signature is `(vmctx, P...) -> R` when R is a single
         // value or nothing.
         unsafe {
-            inner.enter_wasm(|| {
-                direct = R::invoke_direct(params, funcref.code, funcref.vmctx);
+            inner.enter_wasm(move || {
+                frame.3 = R::invoke_direct(frame.0, frame.1, frame.2);
             })?;
         }
+        let direct = call.3;
         if let Some(results) = direct {
             return Ok(results);
         }

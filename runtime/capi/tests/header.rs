@@ -10,7 +10,12 @@ use std::process::Command;
 
 /// The runtime's own C helpers (`vm/trap_entry.c`), which are not part of
 /// the API.
-const INTERNAL: &[&str] = &["weft_catch_traps", "weft_unwind", "weft_clear_cache"];
+const INTERNAL: &[&str] = &[
+    "weft_catch_traps",
+    "weft_call_trampoline",
+    "weft_unwind",
+    "weft_clear_cache",
+];
 
 /// The names of the functions `weft.h` declares: `weft_name(` at the
 /// start of a declaration, after its return type.

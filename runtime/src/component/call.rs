@@ -308,10 +308,10 @@ pub(crate) fn call_typed<P: ComponentParams, R: Lift>(
     inner: &mut StoreInner,
     lifted: &Lifted,
     params: &P,
-) -> Result<R, Trap> {
+) -> Result<R, Box<Trap>> {
     let state = lifted.instance as usize;
     if !inner.component.instances[state].may_enter {
-        return Err(trap("cannot enter component instance"));
+        return Err(Box::new(trap("cannot enter component instance")));
     }
     inner.component.instances[state].may_enter = false;
     let id = inner.component.next_call;
@@ -329,7 +329,7 @@ fn run_typed<P: ComponentParams, R: Lift>(
     lifted: &Lifted,
     params: &P,
     scope: usize,
-) -> Result<R, Trap> {
+) -> Result<R, Box<Trap>> {
     let state = lifted.instance as usize;
     let (ty, signature) = (&lifted.ty, &lifted.signature);
     let mut slots = [0u128; MAX_CORE_SLOTS];
@@ -375,7 +375,9 @@ fn run_typed<P: ComponentParams, R: Lift>(
         },
     )?;
     if inner.component.calls[scope].borrows > 0 {
-        return Err(trap("borrow handles still remain at the end of the call"));
+        return Err(Box::new(trap(
+            "borrow handles still remain at the end of the call",
+        )));
     }
     if let Some(post_return) = lifted.options.post_return {
         inner.component.instances[state].may_leave = false;

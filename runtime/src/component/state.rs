@@ -194,3 +194,10 @@ impl From<LiftError> for Trap {
         trap(err.to_string())
     }
 }
+
+/// For the call paths, which carry traps boxed (see `StoreInner::call_raw`).
+impl From<LiftError> for Box<Trap> {
+    fn from(err: LiftError) -> Box<Trap> {
+        Box::new(err.into())
+    }
+}

@@ -22,6 +22,22 @@ int weft_catch_traps(void **jmp_buf_slot, void (*body)(void *), void *payload) {
   return 0;
 }
 
+/* The same for the commonest body, one array-call trampoline, with no
+ * closure or panic catching in between: a host-to-wasm call's fast path.
+ * Compiled code cannot unwind, and host functions it calls catch their own
+ * panics. */
+int weft_call_trampoline(void **jmp_buf_slot,
+                         void (*trampoline)(void *, void *, void *),
+                         void *code, void *vmctx, void *slots) {
+  sigjmp_buf buf;
+  if (sigsetjmp(buf, 0) != 0) {
+    return 1;
+  }
+  *jmp_buf_slot = &buf;
+  trampoline(code, vmctx, slots);
+  return 0;
+}
+
 void weft_unwind(void *jmp_buf) {
   siglongjmp(*(sigjmp_buf *)jmp_buf, 1);
 }

@@ -175,27 +175,27 @@ impl<'s> RawCall<'s> {
         if outcome.is_err() {
             let _ = self.close(false); // no post-return: cannot fail
         }
-        outcome.map_err(Error::Trap)
+        outcome.map_err(Error::from)
     }
 
     #[inline(always)]
-    fn run(&mut self) -> Result<(), Trap> {
+    fn run(&mut self) -> Result<(), Box<Trap>> {
         let lifted = &*self.func.lifted;
         let signature = &lifted.signature;
         match self.spill {
             Spill::Params { ptr: Some(ptr), .. } => self.slots[0] = u128::from(ptr),
             Spill::Params { ptr: None, .. } => {
-                return Err(signature_error(
+                return Err(Box::new(signature_error(
                     "the parameters go through memory, but none were stored at spill_area()",
-                ))
+                )))
             }
             _ if self.len != signature.params.len() => {
-                return Err(signature_error(format!(
+                return Err(Box::new(signature_error(format!(
                     "{} flat values were pushed for {}, which takes {}",
                     self.len,
                     lifted.ty,
                     signature.params.len()
-                )))
+                ))))
             }
             _ => {}
         }
@@ -271,7 +271,7 @@ impl<'s> RawCall<'s> {
             return Err(trap("borrow handles still remain at the end of the call").into());
         }
         self.lifted.clear();
-        self.close(true).map_err(Error::Trap)
+        self.close(true).map_err(Error::from)
     }
 
     /// Ends the call without a result, whatever its stage: before the call
@@ -288,13 +288,13 @@ impl<'s> RawCall<'s> {
     /// [`RawCall::discard`], in place.
     #[inline(always)]
     pub(super) fn abandon(&mut self) -> Result<(), Error> {
-        self.close(true).map_err(Error::Trap)
+        self.close(true).map_err(Error::from)
     }
 
     /// Ends the call, running post-return if `post_return` and the callee
     /// returned.
     #[inline(always)]
-    fn close(&mut self, post_return: bool) -> Result<(), Trap> {
+    fn close(&mut self, post_return: bool) -> Result<(), Box<Trap>> {
         let phase = std::mem::replace(&mut self.phase, Phase::Ended);
         if phase == Phase::Ended {
             return Ok(());
@@ -323,7 +323,7 @@ impl<'s> RawCall<'s> {
     }
 
     /// Runs the callee's post-return `post` with its core results.
-    fn post_return(&mut self, post: crate::func::Func) -> Result<(), Trap> {
+    fn post_return(&mut self, post: crate::func::Func) -> Result<(), Box<Trap>> {
         let lifted = &*self.func.lifted;
         let state = lifted.instance as usize;
         let signature = &lifted.signature;
