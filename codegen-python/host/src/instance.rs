@@ -1,7 +1,8 @@
 //! Components, instances and host functions.
 //!
-//! An [`Instance`] owns a store (behind a mutex: one call at a time; the
-//! GIL is released while wasm runs, so other Python threads go on) with
+//! An [`Instance`] owns a store (behind a lock kept under the GIL,
+//! `store_lock.rs`: one call at a time; the GIL is released while wasm
+//! runs, so other Python threads go on) with
 //! one component instance. Each function asked of it is prepared once
 //! (`RawFunc` and conversion plans) into a [`Func`] (`func.rs`), whose
 //! call lowers the Python arguments, runs the component without the GIL,
@@ -10,7 +11,7 @@
 use std::collections::HashMap;
 use std::ops::{Deref, DerefMut};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError, TryLockError, Weak};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError, Weak};
 
 use pyo3::exceptions::{PyKeyboardInterrupt, PyTypeError};
 use pyo3::prelude::*;
@@ -28,6 +29,7 @@ use crate::func::Func;
 use crate::plan::{self, Kind, Plan, ResKind, Resolve, Style};
 use crate::resource::Slab;
 use crate::scalar::is_scalar;
+use crate::store_lock::{Refused, StoreGuard, StoreLock};
 
 /// The most flat parameters a function takes before they go through
 /// memory (the canonical ABI's `MAX_FLAT_PARAMS`).
@@ -61,16 +63,6 @@ impl<T> AssertSend<T> {
         self.0
     }
 }
-
-/// A store that may move between threads.
-pub struct SendStore(Store<()>);
-
-// SAFETY: a store's raw pointers point into memory the store owns (vmctx
-// blocks, linear memories, code), valid on any thread; the runtime keeps
-// its per-thread state (trap handling, alternate signal stack) per call.
-// The mutex in `Core` lets one thread at a time use it.
-#[allow(unsafe_code)]
-unsafe impl Send for SendStore {}
 
 /// A number for the current thread, never 0.
 fn thread_id() -> u64 {
@@ -168,25 +160,24 @@ impl Shared {
 
 /// An instance's state: its store and component instance.
 pub struct Core {
-    store: Mutex<SendStore>,
-    /// The thread that holds `store`, or 0.
-    owner: AtomicU64,
+    /// The store, one call at a time (kept under the GIL).
+    store: StoreLock,
     instance: RtInstance,
     pub shared: Arc<Shared>,
 }
 
-/// The store, held by the current thread.
-pub(crate) struct Guard<'a> {
-    guard: MutexGuard<'a, SendStore>,
-    owner: &'a AtomicU64,
+/// The store, held by the current thread (given back when dropped, with
+/// the GIL held).
+pub(crate) struct Guard<'a, 'py> {
+    guard: StoreGuard<'a, 'py>,
     /// An epoch deadline is set (a call from the main thread).
     armed: bool,
 }
 
-impl Guard<'_> {
+impl Guard<'_, '_> {
     /// Lets the next `SIGINT` interrupt wasm running in the store.
     pub(crate) fn arm(&mut self) {
-        self.guard.0.set_epoch_deadline(1);
+        self.guard.set_epoch_deadline(1);
         self.armed = true;
     }
 
@@ -194,29 +185,28 @@ impl Guard<'_> {
     /// the end.
     pub(crate) fn disarm(&mut self) {
         if self.armed {
-            self.guard.0.set_epoch_deadline(u64::MAX);
+            self.guard.set_epoch_deadline(u64::MAX);
             self.armed = false;
         }
     }
 }
 
-impl Deref for Guard<'_> {
+impl Deref for Guard<'_, '_> {
     type Target = Store<()>;
     fn deref(&self) -> &Store<()> {
-        &self.guard.0
+        &self.guard
     }
 }
 
-impl DerefMut for Guard<'_> {
+impl DerefMut for Guard<'_, '_> {
     fn deref_mut(&mut self) -> &mut Store<()> {
-        &mut self.guard.0
+        &mut self.guard
     }
 }
 
-impl Drop for Guard<'_> {
+impl Drop for Guard<'_, '_> {
     fn drop(&mut self) {
         self.disarm();
-        self.owner.store(0, Ordering::Release);
     }
 }
 
@@ -224,32 +214,17 @@ impl Core {
     /// Takes the store: at once if free, else waiting without the GIL. A
     /// thread that already holds it (a host function calling back into
     /// its instance) is refused.
-    pub(crate) fn lock(&self, py: Python<'_>) -> PyResult<Guard<'_>> {
-        let me = thread_id();
-        if self.owner.load(Ordering::Acquire) == me {
-            return Err(Error::new_err(
+    pub(crate) fn lock<'py>(&self, py: Python<'py>) -> PyResult<Guard<'_, 'py>> {
+        match self.store.lock(py, thread_id()) {
+            Ok(guard) => Ok(Guard {
+                guard,
+                armed: false,
+            }),
+            Err(Refused::Reentrant) => Err(Error::new_err(
                 "the instance is already running a call on this thread \
                  (a host function called back into the component that called it)",
-            ));
+            )),
         }
-        let guard = match self.store.try_lock() {
-            Ok(guard) => guard,
-            Err(TryLockError::Poisoned(p)) => p.into_inner(),
-            Err(TryLockError::WouldBlock) => {
-                let store = AssertSend(&self.store);
-                py.detach(move || {
-                    let store = store.into_inner();
-                    AssertSend(store.lock().unwrap_or_else(PoisonError::into_inner))
-                })
-                .into_inner()
-            }
-        };
-        self.owner.store(me, Ordering::Release);
-        Ok(Guard {
-            guard,
-            owner: &self.owner,
-            armed: false,
-        })
     }
 
     /// Drops `res` now (`Resource.close`).
@@ -270,18 +245,14 @@ impl Core {
         if self.shared.poisoned.get().is_some() {
             return Ok(());
         }
-        if self.owner.load(Ordering::Acquire) != thread_id() {
-            if let Ok(guard) = self.store.try_lock() {
-                self.owner.store(thread_id(), Ordering::Release);
-                let mut store = Guard {
-                    guard,
-                    owner: &self.owner,
-                    armed: false,
-                };
-                let outcome = RtResource::drop(res, &mut store);
-                self.flush_drops(py, &mut store);
-                return outcome.map_err(|e| self.shared.error(py, &e));
-            }
+        if let Some(guard) = self.store.try_lock(py, thread_id()) {
+            let mut store = Guard {
+                guard,
+                armed: false,
+            };
+            let outcome = RtResource::drop(res, &mut store);
+            self.flush_drops(py, &mut store);
+            return outcome.map_err(|e| self.shared.error(py, &e));
         }
         lock(&self.shared.drops).push(res);
         self.shared.drops_pending.store(true, Ordering::Release);
@@ -831,8 +802,7 @@ impl Instance {
             None => Error::new_err(format!("cannot instantiate the component: {e}")),
         })?;
         let core = Arc::new(Core {
-            store: Mutex::new(SendStore(store)),
-            owner: AtomicU64::new(0),
+            store: StoreLock::new(store),
             instance,
             shared: shared.clone(),
         });

@@ -26,6 +26,7 @@ mod interrupt;
 mod plan;
 mod resource;
 mod scalar;
+mod store_lock;
 
 use std::sync::OnceLock;
 

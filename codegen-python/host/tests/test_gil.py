@@ -84,6 +84,29 @@ def test_threads_take_turns_with_the_gil_kept(release: bool) -> None:
     assert len(totals) == 800
 
 
+def test_a_thread_waits_for_a_store_busy_in_another_thread() -> None:
+    # A long call (the GIL released while it runs) holds the store; a call
+    # on the same instance from another thread waits for it, then runs.
+    sink = new_sink()
+    started = threading.Event()
+    results: dict[str, int] = {}
+    n = 30_000_000
+
+    def long_call() -> None:
+        started.set()
+        results["spin"] = sink.faults.spin(n)
+
+    thread = threading.Thread(target=long_call)
+    thread.start()
+    started.wait()
+    # Most often the spin holds the store by now: this call waits.
+    results["add"] = sink.scalars.add_u32(40, 2)
+    thread.join()
+    assert results == {"spin": n * (n - 1) // 2, "add": 42}
+    # Both gave the store back.
+    assert sink.scalars.add_u32(1, 1) == 2
+
+
 def test_forwarding_methods_stay_documented_and_are_skipped() -> None:
     sink = new_sink()
     doc = inspect.getdoc(ks.KitchenSink.greet_all)
