@@ -17,6 +17,7 @@ use weft_runtime::{Store, TrapKind};
 use crate::convert::{self, At, Ctx, Fail};
 use crate::desc::{type_name, ResourceDesc};
 use crate::errors::Error;
+use crate::fastcall::MethodDef;
 use crate::instance::{AssertSend, Core, Signature, MAX_FLAT_PARAMS, RELEASE_GIL};
 use crate::plan::Kind;
 use crate::resource::{Held, Resource};
@@ -35,6 +36,9 @@ pub struct Func {
     /// Whether every parameter and the result are scalars: such calls take
     /// [`Func::call_scalars`].
     pub(crate) scalars_only: bool,
+    /// For those, the definition of the builtin method `Instance.func`
+    /// hands out (`fastcall.rs`).
+    pub(crate) fast_def: Option<Box<MethodDef>>,
 }
 
 impl Func {
@@ -43,19 +47,26 @@ impl Func {
     /// result after, so that the call between is one `RawFunc::call`, made
     /// in place, with nothing in it that needs the GIL or undoing. Errors,
     /// traps and Ctrl-C behave as on the general path.
-    fn call_scalars(&self, py: Python<'_>, args: &Bound<'_, PyTuple>) -> PyResult<Py<PyAny>> {
+    ///
+    /// `arg(i)` is the `i`th argument; the caller checked their number.
+    pub(crate) fn call_scalars<'a, 'py>(
+        &self,
+        py: Python<'py>,
+        arg: impl Fn(usize) -> PyResult<Borrowed<'a, 'py, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
         let shared = &self.core.shared;
         let sig = &self.signature;
         shared.check_poisoned()?;
         let mut values = [Scalar::U32(0); MAX_FLAT_PARAMS];
         for (i, (name, plan)) in sig.params.iter().enumerate() {
-            values[i] = Scalar::from_py(plan, &args.get_item(i)?)
+            values[i] = Scalar::from_py(plan, &*arg(i)?)
                 .map_err(|e| shared.fail(e.at(|| name.clone()), &self.name))?;
         }
         let values = &values[..sig.params.len()];
         let result = sig.result.as_ref().map(|plan| &plan.kind);
-        let interruptible = crate::interrupt::armed(py);
-        let mut store = self.core.lock(py)?;
+        let me = crate::interrupt::current_thread();
+        let interruptible = crate::interrupt::armed(py, me);
+        let mut store = self.core.lock(py, me)?;
         if interruptible {
             store.arm();
             py.check_signals()?;
@@ -147,7 +158,7 @@ impl Func {
             )));
         }
         if self.scalars_only {
-            return self.call_scalars(py, args);
+            return self.call_scalars(py, |i| args.get_borrowed_item(i));
         }
         let target = match &self.construct {
             Some(desc) => {
@@ -172,8 +183,9 @@ impl Func {
         };
         let shared = &self.core.shared;
         shared.check_poisoned()?;
-        let interruptible = crate::interrupt::armed(py);
-        let mut store = self.core.lock(py)?;
+        let me = crate::interrupt::current_thread();
+        let interruptible = crate::interrupt::armed(py, me);
+        let mut store = self.core.lock(py, me)?;
         let start = if interruptible {
             crate::engine().current_epoch()
         } else {

@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 use std::ops::{Deref, DerefMut};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError, Weak};
 
 use pyo3::exceptions::{PyKeyboardInterrupt, PyTypeError};
@@ -25,6 +25,7 @@ use weft_runtime::{Store, Trap as RtTrap, TrapKind};
 use crate::convert::{self, At, Ctx, Fail};
 use crate::desc::{descs_of, opt_desc_of, type_name, Desc, ResourceDesc, ResourceTypeDesc};
 use crate::errors::{runtime_error, trap_error, Error, Trap};
+use crate::fastcall::MethodDef;
 use crate::func::Func;
 use crate::plan::{self, Kind, Plan, ResKind, Resolve, Style};
 use crate::resource::Slab;
@@ -62,15 +63,6 @@ impl<T> AssertSend<T> {
     pub(crate) fn into_inner(self) -> T {
         self.0
     }
-}
-
-/// A number for the current thread, never 0.
-fn thread_id() -> u64 {
-    static NEXT: AtomicU64 = AtomicU64::new(1);
-    thread_local! {
-        static ID: u64 = NEXT.fetch_add(1, Ordering::Relaxed);
-    }
-    ID.with(|id| *id)
 }
 
 /// What an instance's calls and its host functions share.
@@ -214,8 +206,9 @@ impl Core {
     /// Takes the store: at once if free, else waiting without the GIL. A
     /// thread that already holds it (a host function calling back into
     /// its instance) is refused.
-    pub(crate) fn lock<'py>(&self, py: Python<'py>) -> PyResult<Guard<'_, 'py>> {
-        match self.store.lock(py, thread_id()) {
+    /// `me` is the current thread's `interrupt::current_thread`.
+    pub(crate) fn lock<'py>(&self, py: Python<'py>, me: u64) -> PyResult<Guard<'_, 'py>> {
+        match self.store.lock(py, me) {
             Ok(guard) => Ok(Guard {
                 guard,
                 armed: false,
@@ -232,7 +225,7 @@ impl Core {
         if self.shared.poisoned.get().is_some() {
             return Ok(());
         }
-        let mut store = self.lock(py)?;
+        let mut store = self.lock(py, crate::interrupt::current_thread())?;
         let outcome = RtResource::drop(res, &mut store);
         let outcome = outcome.map_err(|e| self.shared.error(py, &e));
         self.flush_drops(py, &mut store);
@@ -245,7 +238,7 @@ impl Core {
         if self.shared.poisoned.get().is_some() {
             return Ok(());
         }
-        if let Some(guard) = self.store.try_lock(py, thread_id()) {
+        if let Some(guard) = self.store.try_lock(py, crate::interrupt::current_thread()) {
             let mut store = Guard {
                 guard,
                 armed: false,
@@ -819,11 +812,13 @@ impl Instance {
         params: &Bound<'_, PyAny>,
         result: Option<&Bound<'_, PyAny>>,
         raises: Option<Bound<'_, PyType>>,
-    ) -> PyResult<Func> {
+    ) -> PyResult<Py<PyAny>> {
         let params = descs_of(params, "parameter")?;
         let result = opt_desc_of(result, "the result type")?;
         check_raises(raises.as_ref(), result.as_deref())?;
-        self.make_func(py, interface, &name, &params, result.as_ref(), raises, None)
+        let func = self.make_func(py, interface, &name, &params, result.as_ref(), raises, None)?;
+        // An all-scalar function's callable is a vectorcall builtin.
+        crate::fastcall::method(py, Py::new(py, func)?)
     }
 
     fn constructor(
@@ -890,7 +885,7 @@ impl Instance {
             None => name.to_string(),
         };
         let core = &self.core;
-        let mut store = core.lock(py)?;
+        let mut store = core.lock(py, crate::interrupt::current_thread())?;
         let func = core
             .instance
             .get_func(&mut store, &path)
@@ -942,6 +937,7 @@ impl Instance {
             raises: raises.map(Bound::unbind),
             construct,
             scalars_only,
+            fast_def: scalars_only.then(|| MethodDef::new(name)),
         })
     }
 }

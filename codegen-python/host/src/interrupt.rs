@@ -55,7 +55,7 @@ static INSTALLED: Mutex<Option<Installed>> = Mutex::new(None);
 
 /// The current thread's Python ident (`threading.get_ident()`).
 #[inline]
-fn current_thread() -> u64 {
+pub(crate) fn current_thread() -> u64 {
     // SAFETY: a plain FFI call with no arguments and no preconditions
     // (`pthread_self`); it neither needs nor touches Python state.
     #[allow(unsafe_code)]
@@ -64,12 +64,12 @@ fn current_thread() -> u64 {
     ident as u64
 }
 
-/// Whether a call made now on this thread is interruptible: the main
-/// thread, with the wakeup fd installed (installing it on the first call
-/// from the main thread). One FFI call and an atomic load when settled.
+/// Whether a call made now on thread `me` (its [`current_thread`]) is
+/// interruptible: the main thread, with the wakeup fd installed
+/// (installing it on the first call from the main thread). An atomic load
+/// when settled.
 #[inline]
-pub fn armed(py: Python<'_>) -> bool {
-    let me = current_thread();
+pub fn armed(py: Python<'_>, me: u64) -> bool {
     if ARMED_THREAD.load(Ordering::Relaxed) == me {
         return true;
     }

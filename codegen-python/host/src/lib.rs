@@ -20,6 +20,7 @@
 mod convert;
 mod desc;
 mod errors;
+mod fastcall;
 mod func;
 mod instance;
 mod interrupt;

@@ -24,7 +24,7 @@ use weft_runtime::Store;
 struct State {
     /// A thread holds the store.
     busy: bool,
-    /// The holder's number (`thread_id`), when busy.
+    /// The holder (its `interrupt::current_thread`), when busy.
     owner: u64,
     /// Threads waiting without the GIL for the store.
     waiters: u32,

@@ -107,6 +107,20 @@ def test_a_thread_waits_for_a_store_busy_in_another_thread() -> None:
     assert sink.scalars.add_u32(1, 1) == 2
 
 
+def test_scalar_functions_are_vectorcall_builtins() -> None:
+    s = new_sink().scalars
+    add = s.add_u8
+    assert inspect.isbuiltin(add)
+    assert add.__name__ == "add-u8"
+    assert add(1, 2) == 3
+    with pytest.raises(TypeError, match=r"add-u8\(\) takes 2 arguments \(1 given\)"):
+        add(1)  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="keyword arguments"):
+        add(a=1, b=2)  # type: ignore[call-arg]
+    # Functions with other types keep the general path.
+    assert not inspect.isbuiltin(new_sink().compound.measure)
+
+
 def test_forwarding_methods_stay_documented_and_are_skipped() -> None:
     sink = new_sink()
     doc = inspect.getdoc(ks.KitchenSink.greet_all)
