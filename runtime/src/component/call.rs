@@ -28,11 +28,11 @@ use crate::trap::Trap;
 use crate::types::ValType;
 use crate::values::Val as CoreVal;
 
-/// Calls the component function `index` with `args`, returning its result.
+/// Calls the component function `index` with `args`, which the caller
+/// checked against its type, returning its result.
 pub(crate) fn call(inner: &mut StoreInner, index: u32, args: &[Val]) -> Result<Option<Val>, Trap> {
     let func = inner.component.funcs[index as usize].clone();
     let ty = func.ty().clone();
-    check_args(&ty, args)?;
     match func {
         ComponentFuncData::Lifted(lifted) => {
             let mut result = None;
@@ -57,20 +57,6 @@ pub(crate) fn call(inner: &mut StoreInner, index: u32, args: &[Val]) -> Result<O
              not with values"
         ))),
     }
-}
-
-fn check_args(ty: &FuncType, args: &[Val]) -> Result<(), Trap> {
-    if args.len() != ty.params.len() {
-        return Err(trap(format!("{ty} called with {} arguments", args.len())));
-    }
-    for (arg, (name, t)) in args.iter().zip(&ty.params) {
-        if !arg.has_type(t) {
-            return Err(trap(format!(
-                "argument `{name}` is {arg:?}, which is not a {t}"
-            )));
-        }
-    }
-    Ok(())
 }
 
 /// The bytes of a component's memory (empty without a `memory` option).

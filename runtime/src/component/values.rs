@@ -53,6 +53,27 @@ pub enum Val {
     Borrow(super::resources::Resource),
 }
 
+/// For a type whose values are told apart by their variant alone (the
+/// scalars and `string`), a value of it.
+fn scalar_sample(ty: &Type) -> Option<Val> {
+    Some(match ty {
+        Type::Bool => Val::Bool(false),
+        Type::S8 => Val::S8(0),
+        Type::U8 => Val::U8(0),
+        Type::S16 => Val::S16(0),
+        Type::U16 => Val::U16(0),
+        Type::S32 => Val::S32(0),
+        Type::U32 => Val::U32(0),
+        Type::S64 => Val::S64(0),
+        Type::U64 => Val::U64(0),
+        Type::F32 => Val::F32(0.0),
+        Type::F64 => Val::F64(0.0),
+        Type::Char => Val::Char('\0'),
+        Type::String => Val::String(String::new()),
+        _ => return None,
+    })
+}
+
 impl Val {
     /// Whether the value has type `ty`.
     pub fn has_type(&self, ty: &Type) -> bool {
@@ -72,7 +93,14 @@ impl Val {
             | (Val::String(_), Type::String)
             | (Val::Own(_), Type::Own(_))
             | (Val::Borrow(_), Type::Borrow(_)) => true,
-            (Val::List(items), Type::List(t)) => items.iter().all(|v| v.has_type(t)),
+            (Val::List(items), Type::List(t)) => match scalar_sample(t) {
+                // A list of scalars: one tag compare per item, not a call.
+                Some(sample) => {
+                    let tag = std::mem::discriminant(&sample);
+                    items.iter().all(|v| std::mem::discriminant(v) == tag)
+                }
+                None => items.iter().all(|v| v.has_type(t)),
+            },
             (Val::Record(fields), Type::Record(types)) => {
                 fields.len() == types.len()
                     && fields

@@ -152,12 +152,21 @@ impl<'a> Lifter<'a> {
                 };
                 flags_from_bits(names, bits)
             }
-            Type::Record(_) | Type::Tuple(_) => {
+            Type::Record(names) => {
+                // The named fields made at once (not values, then pairs).
+                let mut fields = Vec::with_capacity(names.len());
+                for ((name, _), (field, offset)) in names.iter().zip(laid_out.fields()) {
+                    let value = self.load_laid_out(field, at + offset as usize)?;
+                    fields.push((name.clone(), value));
+                }
+                Val::Record(fields)
+            }
+            Type::Tuple(_) => {
                 let mut values = Vec::with_capacity(laid_out.parts.len());
                 for (field, offset) in laid_out.fields() {
                     values.push(self.load_laid_out(field, at + offset as usize)?);
                 }
-                rebuild_record(ty, values)
+                Val::Tuple(values)
             }
             _ => {
                 let value = match laid_out.discriminant {

@@ -78,8 +78,19 @@ pub trait Lowerer {
                 let len = u32::try_from(items.len()).map_err(|_| mismatch())?;
                 let bytes = len.checked_mul(size).ok_or_else(mismatch)?;
                 let data = self.allocate("list", bytes, laid_out.layout.align)?;
-                for (i, item) in items.iter().enumerate() {
-                    store_laid_out(self, item, &laid_out, data as usize + i * size as usize)?;
+                let start = data as usize;
+                let stored = self
+                    .memory()
+                    .get_mut(start..start + bytes as usize)
+                    .and_then(|region| store_scalars(region, items, element));
+                match stored {
+                    Some(true) => {}
+                    Some(false) => return Err(mismatch()),
+                    None => {
+                        for (i, item) in items.iter().enumerate() {
+                            store_laid_out(self, item, &laid_out, start + i * size as usize)?;
+                        }
+                    }
                 }
                 Ok((data, len))
             }
@@ -152,6 +163,80 @@ pub trait Lowerer {
         }
         Ok(())
     }
+}
+
+/// Stores a list of scalars into `region` (their bytes, in order) in one
+/// pass, without a call per item: whether every item had the type
+/// `element`, or `None` when `element` is not a scalar.
+fn store_scalars(region: &mut [u8], items: &[Val], element: &Type) -> Option<bool> {
+    Some(match element {
+        Type::Bool => store_each(region, items, |v| match v {
+            Val::Bool(b) => Some([u8::from(*b)]),
+            _ => None,
+        }),
+        Type::S8 => store_each(region, items, |v| match v {
+            Val::S8(x) => Some(x.to_le_bytes()),
+            _ => None,
+        }),
+        Type::U8 => store_each(region, items, |v| match v {
+            Val::U8(x) => Some([*x]),
+            _ => None,
+        }),
+        Type::S16 => store_each(region, items, |v| match v {
+            Val::S16(x) => Some(x.to_le_bytes()),
+            _ => None,
+        }),
+        Type::U16 => store_each(region, items, |v| match v {
+            Val::U16(x) => Some(x.to_le_bytes()),
+            _ => None,
+        }),
+        Type::S32 => store_each(region, items, |v| match v {
+            Val::S32(x) => Some(x.to_le_bytes()),
+            _ => None,
+        }),
+        Type::U32 => store_each(region, items, |v| match v {
+            Val::U32(x) => Some(x.to_le_bytes()),
+            _ => None,
+        }),
+        Type::S64 => store_each(region, items, |v| match v {
+            Val::S64(x) => Some(x.to_le_bytes()),
+            _ => None,
+        }),
+        Type::U64 => store_each(region, items, |v| match v {
+            Val::U64(x) => Some(x.to_le_bytes()),
+            _ => None,
+        }),
+        Type::F32 => store_each(region, items, |v| match v {
+            Val::F32(x) => Some(canonical_f32(*x).to_le_bytes()),
+            _ => None,
+        }),
+        Type::F64 => store_each(region, items, |v| match v {
+            Val::F64(x) => Some(canonical_f64(*x).to_le_bytes()),
+            _ => None,
+        }),
+        Type::Char => store_each(region, items, |v| match v {
+            Val::Char(c) => Some(u32::from(*c).to_le_bytes()),
+            _ => None,
+        }),
+        _ => return None,
+    })
+}
+
+/// Writes `bytes(item)` for each item, `N` bytes apiece, into `region`;
+/// false at the first item `bytes` refuses.
+#[inline(always)]
+fn store_each<const N: usize>(
+    region: &mut [u8],
+    items: &[Val],
+    bytes: impl Fn(&Val) -> Option<[u8; N]>,
+) -> bool {
+    for (item, slot) in items.iter().zip(region.chunks_exact_mut(N)) {
+        match bytes(item) {
+            Some(value) => slot.copy_from_slice(&value),
+            None => return false,
+        }
+    }
+    true
 }
 
 /// Stores `val` as a value of the type `laid_out` lays out at offset
@@ -345,5 +430,37 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("list content out-of-bounds"), "{text}");
+    }
+
+    #[test]
+    fn lists_of_scalars_are_stored_little_endian_in_one_pass() {
+        let mut region = [0u8; 12];
+        let items = [Val::U32(1), Val::U32(0x0102_0304), Val::U32(u32::MAX)];
+        assert_eq!(store_scalars(&mut region, &items, &Type::U32), Some(true));
+        assert_eq!(region, [1, 0, 0, 0, 4, 3, 2, 1, 255, 255, 255, 255]);
+
+        let mut region = [0u8; 8];
+        let nan = f32::from_bits(0x7fc0_0001);
+        assert_eq!(
+            store_scalars(&mut region, &[Val::F32(nan), Val::F32(-1.5)], &Type::F32),
+            Some(true)
+        );
+        assert_eq!(&region[..4], &canonical_f32(nan).to_le_bytes());
+        assert_eq!(&region[4..], &(-1.5f32).to_le_bytes());
+
+        let mut region = [0u8; 3];
+        let flags = [Val::Bool(true), Val::Bool(false), Val::Bool(true)];
+        assert_eq!(store_scalars(&mut region, &flags, &Type::Bool), Some(true));
+        assert_eq!(region, [1, 0, 1]);
+    }
+
+    #[test]
+    fn a_list_item_of_another_type_is_refused_and_non_scalars_take_the_general_path() {
+        let mut region = [0u8; 8];
+        let items = [Val::U32(1), Val::S32(2)];
+        assert_eq!(store_scalars(&mut region, &items, &Type::U32), Some(false));
+        assert_eq!(store_scalars(&mut region, &[], &Type::String), None);
+        assert!(!Val::List(items.to_vec()).has_type(&Type::List(Box::new(Type::U32))));
+        assert!(Val::List(vec![Val::U32(1)]).has_type(&Type::List(Box::new(Type::U32))));
     }
 }
