@@ -23,6 +23,22 @@ impl Location {
     /// it counts with ariadne's `get_byte_line`) with the column counted
     /// in characters.
     fn in_text(at: LineColumn, text: &str) -> Location {
+        // The end of input after a final line break: apollo-compiler puts
+        // it past the break on the last line; it is the start of the
+        // (empty) line after, where the reference implementation puts it.
+        if let (Some(start), Some(next)) =
+            (line_start(text, at.line), line_start(text, at.line + 1))
+        {
+            if next == text.len()
+                && text.ends_with(LINE_SEPARATORS)
+                && start + at.column.saturating_sub(1) >= text.len()
+            {
+                return Location {
+                    line: saturate(at.line + 1),
+                    column: 1,
+                };
+            }
+        }
         let column = line_start(text, at.line)
             .and_then(|start| text.get(start..start + at.column.saturating_sub(1)))
             .map_or(at.column, |before| before.chars().count() + 1);
@@ -43,15 +59,18 @@ impl Location {
     }
 }
 
+/// What ends a line for apollo-compiler (ariadne): CR, LF (and CRLF), VT,
+/// FF, NEL, LS and PS.
+const LINE_SEPARATORS: [char; 7] = [
+    '\r', '\n', '\x0B', '\x0C', '\u{0085}', '\u{2028}', '\u{2029}',
+];
+
 /// The byte offset where line `line` (from 1) of `text` starts, lines
 /// ending as ariadne ends them (apollo-compiler numbers lines with it):
 /// at CR, LF, CRLF, VT, FF, NEL, LS and PS.
 fn line_start(text: &str, line: usize) -> Option<usize> {
-    const SEPARATORS: [char; 7] = [
-        '\r', '\n', '\x0B', '\x0C', '\u{0085}', '\u{2028}', '\u{2029}',
-    ];
     let mut start = 0;
-    let mut lines = text.split_inclusive(SEPARATORS).peekable();
+    let mut lines = text.split_inclusive(LINE_SEPARATORS).peekable();
     for _ in 1..line {
         let mut piece = lines.next()?;
         start += piece.len();
@@ -157,17 +176,78 @@ pub(crate) fn from_diagnostics(
 ) -> Vec<GqlError> {
     let mut errors: Vec<GqlError> = list
         .iter()
-        .map(|diagnostic| GqlError {
-            kind,
-            message: one_line(&diagnostic.error.to_string()),
-            location: diagnostic
-                .line_column_range()
-                .map(|range| Location::in_text(range.start, text)),
-            path: Vec::new(),
+        .map(|diagnostic| {
+            let mut at = diagnostic.line_column_range().map(|range| range.start);
+            // An undefined fragment is reported at its spread's `...`; the
+            // reference implementation (and so graphql-core) points at the
+            // fragment's name. (The error's name is apollo-compiler's
+            // debugging aid; should it change, the position stays at `...`
+            // and the comparison with graphql-core says so.)
+            if diagnostic.error.unstable_error_name() == Some("UndefinedFragment") {
+                at = at.map(|start| spread_name(start, text));
+            }
+            GqlError {
+                kind,
+                message: one_line(&diagnostic.error.to_string()),
+                location: at.map(|start| Location::in_text(start, text)),
+                path: Vec::new(),
+            }
         })
         .collect();
     sort(&mut errors);
     errors
+}
+
+/// Where the name of the fragment spread at `at` (its `...`) starts: past
+/// the dots and what GraphQL ignores between tokens (white space, line
+/// breaks, commas, comments). `at` itself when the text there is not a
+/// spread.
+fn spread_name(at: LineColumn, text: &str) -> LineColumn {
+    let Some(dots) = line_start(text, at.line).map(|start| start + at.column.saturating_sub(1))
+    else {
+        return at;
+    };
+    let Some(rest) = text.get(dots..).and_then(|t| t.strip_prefix("...")) else {
+        return at;
+    };
+    let mut name = rest.len();
+    let mut in_comment = false;
+    for (i, c) in rest.char_indices() {
+        match c {
+            '\n' | '\r' => in_comment = false,
+            _ if in_comment => {}
+            '#' => in_comment = true,
+            ' ' | '\t' | ',' | '\u{feff}' => {}
+            _ => {
+                name = i;
+                break;
+            }
+        }
+    }
+    line_column_at(text, dots + 3 + name)
+}
+
+/// The line (from 1) and byte column (from 1) of byte `offset` of `text`,
+/// lines ending as in [`line_start`].
+fn line_column_at(text: &str, offset: usize) -> LineColumn {
+    let (mut line, mut start) = (1, 0);
+    let mut pieces = text.split_inclusive(LINE_SEPARATORS).peekable();
+    while let Some(mut piece) = pieces.next() {
+        let mut end = start + piece.len();
+        if piece.ends_with('\r') && pieces.peek() == Some(&"\n") {
+            piece = pieces.next().unwrap_or_default();
+            end += piece.len();
+        }
+        if end > offset || !piece.ends_with(LINE_SEPARATORS) {
+            break;
+        }
+        line += 1;
+        start = end;
+    }
+    LineColumn {
+        line,
+        column: offset.saturating_sub(start) + 1,
+    }
 }
 
 /// Sorts errors by position, then message; errors without a position
@@ -193,4 +273,57 @@ fn one_line(text: &str) -> String {
 
 fn saturate(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(line: usize, column: usize) -> LineColumn {
+        LineColumn { line, column }
+    }
+
+    #[test]
+    fn the_end_of_input_after_a_final_line_break_starts_the_next_line() {
+        let text = "{\n  books {\n    title\n  }\n";
+        assert_eq!(
+            Location::in_text(at(4, 5), text),
+            Location { line: 5, column: 1 }
+        );
+        // Elsewhere on the last line, nothing moves.
+        assert_eq!(
+            Location::in_text(at(4, 3), text),
+            Location { line: 4, column: 3 }
+        );
+        // Without a final line break the end stays on the last line.
+        let text = "{\n  books {";
+        assert_eq!(
+            Location::in_text(at(2, 10), text),
+            Location {
+                line: 2,
+                column: 10
+            }
+        );
+    }
+
+    #[test]
+    fn a_spread_points_at_its_fragment_name() {
+        let text = "{\n  book {\n    ...Missing\n  }\n}\n";
+        assert_eq!(spread_name(at(3, 5), text), at(3, 8));
+        // Past white space, commas, comments and line breaks.
+        let text = "{ ... , # note\r\n  Other }";
+        assert_eq!(spread_name(at(1, 3), text), at(2, 3));
+        // Not a spread: unchanged.
+        assert_eq!(spread_name(at(1, 1), text), at(1, 1));
+    }
+
+    #[test]
+    fn byte_offsets_map_to_lines_as_apollo_compiler_numbers_them() {
+        let text = "a\r\nb\u{2028}c\n";
+        assert_eq!(line_column_at(text, 0), at(1, 1));
+        assert_eq!(line_column_at(text, 3), at(2, 1));
+        // LS (3 bytes) ends line 2.
+        assert_eq!(line_column_at(text, 7), at(3, 1));
+        assert_eq!(line_column_at(text, text.len()), at(4, 1));
+    }
 }
