@@ -1,8 +1,11 @@
 //! Errors with their stage, message, position and response path, made
 //! from apollo-compiler's diagnostics and GraphQL errors.
 
+use std::collections::HashMap;
 use std::fmt;
 
+use apollo_compiler::ast;
+use apollo_compiler::diagnostic::ToCliReport;
 use apollo_compiler::parser::{LineColumn, SourceMap, SourceSpan};
 use apollo_compiler::response::{GraphQLError, ResponseDataPathSegment};
 use apollo_compiler::validation::DiagnosticList;
@@ -174,24 +177,162 @@ pub(crate) fn from_diagnostics(
     list: &DiagnosticList,
     text: &str,
 ) -> Vec<GqlError> {
+    errors_of(kind, list, text, |_, _| Verdict::Keep)
+}
+
+/// The validation errors of the executable document `document`, parsed
+/// from `text`, without apollo-compiler's follow-ups: when every field of
+/// a written selection set is dropped (an unknown field, a fragment on an
+/// unknown type), apollo-compiler also reports the field that held it as
+/// lacking a selection set, which the query does not (the reference
+/// implementation, and so graphql-core, reports only the first error).
+pub(crate) fn validation_errors(
+    list: &DiagnosticList,
+    text: &str,
+    document: &ast::Document,
+) -> Vec<GqlError> {
+    let mut written = HashMap::new();
+    for definition in &document.definitions {
+        match definition {
+            ast::Definition::OperationDefinition(op) => {
+                fields_with_selections(&op.selection_set, &mut written);
+            }
+            ast::Definition::FragmentDefinition(fragment) => {
+                fields_with_selections(&fragment.selection_set, &mut written);
+            }
+            _ => {}
+        }
+    }
+    errors_of(ErrorKind::Validation, list, text, |name, offset| {
+        match name {
+            Some("MissingSubselection") if written.contains_key(&offset) => Verdict::Drop,
+            // A selection set on a scalar or enum field: the reference
+            // implementation points at the set's `{`, not at the field.
+            Some("SubselectionOnScalarType" | "SubselectionOnEnumType") => written
+                .get(&offset)
+                .and_then(|&first| opening_brace(text, offset, first))
+                .map_or(Verdict::Keep, Verdict::MoveTo),
+            _ => Verdict::Keep,
+        }
+    })
+}
+
+/// What becomes of one diagnostic.
+enum Verdict {
+    Keep,
+    Drop,
+    /// Kept, at this byte offset.
+    MoveTo(usize),
+}
+
+/// The byte offset of the `{` that opens the selection set of the field
+/// at `field`, whose first selection is at `first`: the last `{` between
+/// them outside strings and comments (an argument's input object closes
+/// before it).
+fn opening_brace(text: &str, field: usize, first: usize) -> Option<usize> {
+    let head = text.get(field..first)?;
+    let mut brace = None;
+    let mut rest = head.char_indices().peekable();
+    while let Some((i, c)) = rest.next() {
+        match c {
+            '{' => brace = Some(field + i),
+            '#' => while rest.next_if(|&(_, c)| c != '\n' && c != '\r').is_some() {},
+            '"' if head[i..].starts_with("\"\"\"") => {
+                rest.next();
+                rest.next();
+                while let Some((j, c)) = rest.next() {
+                    if c == '\\' && head[j..].starts_with("\\\"\"\"") {
+                        rest.nth(2);
+                    } else if head[j..].starts_with("\"\"\"") {
+                        rest.nth(1);
+                        break;
+                    }
+                }
+            }
+            '"' => {
+                while let Some((_, c)) = rest.next() {
+                    match c {
+                        '\\' => {
+                            rest.next();
+                        }
+                        '"' => break,
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    brace
+}
+
+/// The fields in `set` (and below) written with a selection set of their
+/// own: the byte offset of each, to that of its first selection.
+fn fields_with_selections(set: &[ast::Selection], offsets: &mut HashMap<usize, usize>) {
+    for selection in set {
+        match selection {
+            ast::Selection::Field(field) => {
+                let first = field.selection_set.first().and_then(selection_offset);
+                if let (Some(span), Some(first)) = (field.location(), first) {
+                    offsets.insert(span.offset(), first);
+                }
+                fields_with_selections(&field.selection_set, offsets);
+            }
+            ast::Selection::InlineFragment(fragment) => {
+                fields_with_selections(&fragment.selection_set, offsets);
+            }
+            ast::Selection::FragmentSpread(_) => {}
+        }
+    }
+}
+
+/// Where `selection` starts (byte offset).
+fn selection_offset(selection: &ast::Selection) -> Option<usize> {
+    let span = match selection {
+        ast::Selection::Field(node) => node.location(),
+        ast::Selection::FragmentSpread(node) => node.location(),
+        ast::Selection::InlineFragment(node) => node.location(),
+    };
+    span.map(|span| span.offset())
+}
+
+/// The diagnostics of `list` that `keep` accepts (given apollo-compiler's
+/// name for the error, if any, and the byte offset where it is), as
+/// errors of `kind`, sorted.
+fn errors_of(
+    kind: ErrorKind,
+    list: &DiagnosticList,
+    text: &str,
+    verdict: impl Fn(Option<&str>, usize) -> Verdict,
+) -> Vec<GqlError> {
     let mut errors: Vec<GqlError> = list
         .iter()
-        .map(|diagnostic| {
+        .filter_map(|diagnostic| {
+            let name = diagnostic.error.unstable_error_name();
+            let offset = diagnostic
+                .error
+                .location()
+                .map_or(usize::MAX, |span| span.offset());
             let mut at = diagnostic.line_column_range().map(|range| range.start);
+            match verdict(name, offset) {
+                Verdict::Drop => return None,
+                Verdict::MoveTo(offset) => at = Some(line_column_at(text, offset)),
+                Verdict::Keep => {}
+            }
             // An undefined fragment is reported at its spread's `...`; the
             // reference implementation (and so graphql-core) points at the
             // fragment's name. (The error's name is apollo-compiler's
             // debugging aid; should it change, the position stays at `...`
             // and the comparison with graphql-core says so.)
-            if diagnostic.error.unstable_error_name() == Some("UndefinedFragment") {
+            if name == Some("UndefinedFragment") {
                 at = at.map(|start| spread_name(start, text));
             }
-            GqlError {
+            Some(GqlError {
                 kind,
                 message: one_line(&diagnostic.error.to_string()),
                 location: at.map(|start| Location::in_text(start, text)),
                 path: Vec::new(),
-            }
+            })
         })
         .collect();
     sort(&mut errors);
@@ -325,5 +466,16 @@ mod tests {
         // LS (3 bytes) ends line 2.
         assert_eq!(line_column_at(text, 7), at(3, 1));
         assert_eq!(line_column_at(text, text.len()), at(4, 1));
+    }
+
+    #[test]
+    fn the_brace_of_a_selection_set_is_found_past_arguments_strings_and_comments() {
+        let text = r#"{ title(format: "{x}", o: {a: """{"""}) # {
+  { length } }"#;
+        let field = text.find("title").expect("field");
+        let first = text.find("length").expect("selection");
+        let brace = opening_brace(text, field, first).expect("a brace");
+        assert_eq!(line_column_at(text, brace), at(2, 3));
+        assert_eq!(opening_brace(text, field, field + 5), None);
     }
 }

@@ -6,7 +6,7 @@ use apollo_compiler::validation::Valid;
 use apollo_compiler::{ast, ExecutableDocument};
 use serde::Serialize;
 
-use crate::error::{from_diagnostics, ErrorKind, GqlError};
+use crate::error::{from_diagnostics, validation_errors, ErrorKind, GqlError};
 use crate::summary::parse_ast;
 use crate::types::TypeInfo;
 
@@ -85,9 +85,10 @@ impl Schema {
 
     /// `query` parsed and validated against the schema.
     pub(crate) fn document(&self, query: &str) -> Result<Valid<ExecutableDocument>, Vec<GqlError>> {
-        parse_ast(query)?
+        let document = parse_ast(query)?;
+        document
             .to_executable_validate(&self.inner)
-            .map_err(|with| from_diagnostics(ErrorKind::Validation, &with.errors, query))
+            .map_err(|with| validation_errors(&with.errors, query, &document))
     }
 
     /// Validates `query` and prints it in canonical form.
