@@ -1,10 +1,8 @@
 //! Errors with their stage, message, position and response path, made
 //! from apollo-compiler's diagnostics and GraphQL errors.
 
-use std::collections::HashMap;
 use std::fmt;
 
-use apollo_compiler::ast;
 use apollo_compiler::diagnostic::ToCliReport;
 use apollo_compiler::parser::{LineColumn, SourceMap, SourceSpan};
 use apollo_compiler::response::{GraphQLError, ResponseDataPathSegment};
@@ -71,7 +69,7 @@ const LINE_SEPARATORS: [char; 7] = [
 /// The byte offset where line `line` (from 1) of `text` starts, lines
 /// ending as ariadne ends them (apollo-compiler numbers lines with it):
 /// at CR, LF, CRLF, VT, FF, NEL, LS and PS.
-fn line_start(text: &str, line: usize) -> Option<usize> {
+pub(crate) fn line_start(text: &str, line: usize) -> Option<usize> {
     let mut start = 0;
     let mut lines = text.split_inclusive(LINE_SEPARATORS).peekable();
     for _ in 1..line {
@@ -177,133 +175,27 @@ pub(crate) fn from_diagnostics(
     list: &DiagnosticList,
     text: &str,
 ) -> Vec<GqlError> {
-    errors_of(kind, list, text, |_, _| Verdict::Keep)
-}
-
-/// The validation errors of the executable document `document`, parsed
-/// from `text`, without apollo-compiler's follow-ups: when every field of
-/// a written selection set is dropped (an unknown field, a fragment on an
-/// unknown type), apollo-compiler also reports the field that held it as
-/// lacking a selection set, which the query does not (the reference
-/// implementation, and so graphql-core, reports only the first error).
-pub(crate) fn validation_errors(
-    list: &DiagnosticList,
-    text: &str,
-    document: &ast::Document,
-) -> Vec<GqlError> {
-    let mut written = HashMap::new();
-    for definition in &document.definitions {
-        match definition {
-            ast::Definition::OperationDefinition(op) => {
-                fields_with_selections(&op.selection_set, &mut written);
-            }
-            ast::Definition::FragmentDefinition(fragment) => {
-                fields_with_selections(&fragment.selection_set, &mut written);
-            }
-            _ => {}
-        }
-    }
-    errors_of(ErrorKind::Validation, list, text, |name, offset| {
-        match name {
-            Some("MissingSubselection") if written.contains_key(&offset) => Verdict::Drop,
-            // A selection set on a scalar or enum field: the reference
-            // implementation points at the set's `{`, not at the field.
-            Some("SubselectionOnScalarType" | "SubselectionOnEnumType") => written
-                .get(&offset)
-                .and_then(|&first| opening_brace(text, offset, first))
-                .map_or(Verdict::Keep, Verdict::MoveTo),
-            _ => Verdict::Keep,
-        }
-    })
+    errors_of(kind, list, text, |_, _, _| Verdict::Keep)
 }
 
 /// What becomes of one diagnostic.
-enum Verdict {
+pub(crate) enum Verdict {
+    /// Kept where apollo-compiler puts it.
     Keep,
+    /// Not reported.
     Drop,
     /// Kept, at this byte offset.
     MoveTo(usize),
 }
 
-/// The byte offset of the `{` that opens the selection set of the field
-/// at `field`, whose first selection is at `first`: the last `{` between
-/// them outside strings and comments (an argument's input object closes
-/// before it).
-fn opening_brace(text: &str, field: usize, first: usize) -> Option<usize> {
-    let head = text.get(field..first)?;
-    let mut brace = None;
-    let mut rest = head.char_indices().peekable();
-    while let Some((i, c)) = rest.next() {
-        match c {
-            '{' => brace = Some(field + i),
-            '#' => while rest.next_if(|&(_, c)| c != '\n' && c != '\r').is_some() {},
-            '"' if head[i..].starts_with("\"\"\"") => {
-                rest.next();
-                rest.next();
-                while let Some((j, c)) = rest.next() {
-                    if c == '\\' && head[j..].starts_with("\\\"\"\"") {
-                        rest.nth(2);
-                    } else if head[j..].starts_with("\"\"\"") {
-                        rest.nth(1);
-                        break;
-                    }
-                }
-            }
-            '"' => {
-                while let Some((_, c)) = rest.next() {
-                    match c {
-                        '\\' => {
-                            rest.next();
-                        }
-                        '"' => break,
-                        _ => {}
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    brace
-}
-
-/// The fields in `set` (and below) written with a selection set of their
-/// own: the byte offset of each, to that of its first selection.
-fn fields_with_selections(set: &[ast::Selection], offsets: &mut HashMap<usize, usize>) {
-    for selection in set {
-        match selection {
-            ast::Selection::Field(field) => {
-                let first = field.selection_set.first().and_then(selection_offset);
-                if let (Some(span), Some(first)) = (field.location(), first) {
-                    offsets.insert(span.offset(), first);
-                }
-                fields_with_selections(&field.selection_set, offsets);
-            }
-            ast::Selection::InlineFragment(fragment) => {
-                fields_with_selections(&fragment.selection_set, offsets);
-            }
-            ast::Selection::FragmentSpread(_) => {}
-        }
-    }
-}
-
-/// Where `selection` starts (byte offset).
-fn selection_offset(selection: &ast::Selection) -> Option<usize> {
-    let span = match selection {
-        ast::Selection::Field(node) => node.location(),
-        ast::Selection::FragmentSpread(node) => node.location(),
-        ast::Selection::InlineFragment(node) => node.location(),
-    };
-    span.map(|span| span.offset())
-}
-
-/// The diagnostics of `list` that `keep` accepts (given apollo-compiler's
-/// name for the error, if any, and the byte offset where it is), as
-/// errors of `kind`, sorted.
-fn errors_of(
+/// The diagnostics of `list` as errors of `kind`, sorted, each as
+/// `verdict` says (given apollo-compiler's name for the error, if any, the
+/// byte offset where it is, and its message).
+pub(crate) fn errors_of(
     kind: ErrorKind,
     list: &DiagnosticList,
     text: &str,
-    verdict: impl Fn(Option<&str>, usize) -> Verdict,
+    verdict: impl Fn(Option<&str>, usize, &str) -> Verdict,
 ) -> Vec<GqlError> {
     let mut errors: Vec<GqlError> = list
         .iter()
@@ -313,23 +205,16 @@ fn errors_of(
                 .error
                 .location()
                 .map_or(usize::MAX, |span| span.offset());
+            let message = one_line(&diagnostic.error.to_string());
             let mut at = diagnostic.line_column_range().map(|range| range.start);
-            match verdict(name, offset) {
+            match verdict(name, offset, &message) {
                 Verdict::Drop => return None,
                 Verdict::MoveTo(offset) => at = Some(line_column_at(text, offset)),
                 Verdict::Keep => {}
             }
-            // An undefined fragment is reported at its spread's `...`; the
-            // reference implementation (and so graphql-core) points at the
-            // fragment's name. (The error's name is apollo-compiler's
-            // debugging aid; should it change, the position stays at `...`
-            // and the comparison with graphql-core says so.)
-            if name == Some("UndefinedFragment") {
-                at = at.map(|start| spread_name(start, text));
-            }
             Some(GqlError {
                 kind,
-                message: one_line(&diagnostic.error.to_string()),
+                message,
                 location: at.map(|start| Location::in_text(start, text)),
                 path: Vec::new(),
             })
@@ -339,38 +224,9 @@ fn errors_of(
     errors
 }
 
-/// Where the name of the fragment spread at `at` (its `...`) starts: past
-/// the dots and what GraphQL ignores between tokens (white space, line
-/// breaks, commas, comments). `at` itself when the text there is not a
-/// spread.
-fn spread_name(at: LineColumn, text: &str) -> LineColumn {
-    let Some(dots) = line_start(text, at.line).map(|start| start + at.column.saturating_sub(1))
-    else {
-        return at;
-    };
-    let Some(rest) = text.get(dots..).and_then(|t| t.strip_prefix("...")) else {
-        return at;
-    };
-    let mut name = rest.len();
-    let mut in_comment = false;
-    for (i, c) in rest.char_indices() {
-        match c {
-            '\n' | '\r' => in_comment = false,
-            _ if in_comment => {}
-            '#' => in_comment = true,
-            ' ' | '\t' | ',' | '\u{feff}' => {}
-            _ => {
-                name = i;
-                break;
-            }
-        }
-    }
-    line_column_at(text, dots + 3 + name)
-}
-
 /// The line (from 1) and byte column (from 1) of byte `offset` of `text`,
 /// lines ending as in [`line_start`].
-fn line_column_at(text: &str, offset: usize) -> LineColumn {
+pub(crate) fn line_column_at(text: &str, offset: usize) -> LineColumn {
     let (mut line, mut start) = (1, 0);
     let mut pieces = text.split_inclusive(LINE_SEPARATORS).peekable();
     while let Some(mut piece) = pieces.next() {
@@ -448,17 +304,6 @@ mod tests {
     }
 
     #[test]
-    fn a_spread_points_at_its_fragment_name() {
-        let text = "{\n  book {\n    ...Missing\n  }\n}\n";
-        assert_eq!(spread_name(at(3, 5), text), at(3, 8));
-        // Past white space, commas, comments and line breaks.
-        let text = "{ ... , # note\r\n  Other }";
-        assert_eq!(spread_name(at(1, 3), text), at(2, 3));
-        // Not a spread: unchanged.
-        assert_eq!(spread_name(at(1, 1), text), at(1, 1));
-    }
-
-    #[test]
     fn byte_offsets_map_to_lines_as_apollo_compiler_numbers_them() {
         let text = "a\r\nb\u{2028}c\n";
         assert_eq!(line_column_at(text, 0), at(1, 1));
@@ -466,16 +311,5 @@ mod tests {
         // LS (3 bytes) ends line 2.
         assert_eq!(line_column_at(text, 7), at(3, 1));
         assert_eq!(line_column_at(text, text.len()), at(4, 1));
-    }
-
-    #[test]
-    fn the_brace_of_a_selection_set_is_found_past_arguments_strings_and_comments() {
-        let text = r#"{ title(format: "{x}", o: {a: """{"""}) # {
-  { length } }"#;
-        let field = text.find("title").expect("field");
-        let first = text.find("length").expect("selection");
-        let brace = opening_brace(text, field, first).expect("a brace");
-        assert_eq!(line_column_at(text, brace), at(2, 3));
-        assert_eq!(opening_brace(text, field, field + 5), None);
     }
 }

@@ -22,6 +22,7 @@
 
 mod error;
 mod execute;
+mod reference;
 mod schema;
 mod summary;
 mod types;

@@ -6,7 +6,8 @@ use apollo_compiler::validation::Valid;
 use apollo_compiler::{ast, ExecutableDocument};
 use serde::Serialize;
 
-use crate::error::{from_diagnostics, validation_errors, ErrorKind, GqlError};
+use crate::error::{from_diagnostics, ErrorKind, GqlError};
+use crate::reference::validation_errors;
 use crate::summary::parse_ast;
 use crate::types::TypeInfo;
 

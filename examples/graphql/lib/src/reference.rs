@@ -1,0 +1,279 @@
+//! Validation errors where the reference implementation (graphql-js, and
+//! so graphql-core and most servers) reports them.
+//!
+//! apollo-compiler finds the same invalid queries, but sometimes points
+//! at another node of the query, or reports a follow-up of an error it
+//! already reported. The errors are moved or dropped here, from
+//! apollo-compiler's name for each error (its debugging aid: should a name
+//! change, that error stays where apollo-compiler put it, and the
+//! comparison with graphql-core in the Python tests says so) and the
+//! query's syntax tree.
+
+use std::collections::HashMap;
+
+use apollo_compiler::ast;
+use apollo_compiler::validation::DiagnosticList;
+
+use crate::error::{errors_of, ErrorKind, GqlError, Verdict};
+
+/// The validation errors of the executable document `document`, parsed
+/// from `text`, placed as the reference implementation places them.
+pub(crate) fn validation_errors(
+    list: &DiagnosticList,
+    text: &str,
+    document: &ast::Document,
+) -> Vec<GqlError> {
+    let tree = Tree::of(document);
+    errors_of(
+        ErrorKind::Validation,
+        list,
+        text,
+        |name, offset, message| {
+            let Some(name) = name else {
+                return Verdict::Keep;
+            };
+            place(&tree, text, name, offset, message).unwrap_or(Verdict::Keep)
+        },
+    )
+}
+
+/// Where the error `name` that apollo-compiler reports at `offset` goes;
+/// `None` to leave it there.
+fn place(tree: &Tree<'_>, text: &str, name: &str, offset: usize, message: &str) -> Option<Verdict> {
+    Some(match name {
+        // At the spread's `...`: the reference points at the name.
+        "UndefinedFragment" => Verdict::MoveTo(spread_name(text, offset)?),
+        // When every selection written under a field was dropped (an
+        // unknown field, a fragment on an unknown type), apollo-compiler
+        // also reports the field as lacking a selection set.
+        "MissingSubselection" => {
+            tree.fields.get(&offset)?.selection_set.first()?;
+            Verdict::Drop
+        }
+        // A selection set on a scalar or enum field: at the set's `{`.
+        "SubselectionOnScalarType" | "SubselectionOnEnumType" => {
+            let first = selection_offset(tree.fields.get(&offset)?.selection_set.first()?)?;
+            Verdict::MoveTo(opening_brace(text, offset, first)?)
+        }
+        // A required argument given as `null`: apollo-compiler reports it
+        // as not provided too; the reference reports only the `null`.
+        "RequiredArgument" => {
+            let argument = required_argument(message)?;
+            let field = tree.fields.get(&offset)?;
+            field
+                .arguments
+                .iter()
+                .any(|a| a.name == argument)
+                .then_some(Verdict::Drop)?
+        }
+        // A variable of an output type: at its type, not at `$name`.
+        "VariableInputType" => Verdict::MoveTo(*tree.variable_types.get(&offset)?),
+        // A subscription with more than one root field: at the second
+        // (the first extra one), not at the operation.
+        "SubscriptionUsesMultipleFields" => Verdict::MoveTo(*tree.second_roots.get(&offset)?),
+        // An unknown field of an input object: at its name, not its value.
+        "UndefinedInputValue" => Verdict::MoveTo(object_field_name(text, offset)?),
+        _ => return None,
+    })
+}
+
+/// What of the query's syntax tree the placement rules need, by byte
+/// offset.
+struct Tree<'a> {
+    /// Every field, where it starts (its alias or name).
+    fields: HashMap<usize, &'a ast::Field>,
+    /// Each variable definition's start, to where its type starts.
+    variable_types: HashMap<usize, usize>,
+    /// Each operation's start, to where its second root selection starts.
+    second_roots: HashMap<usize, usize>,
+}
+
+impl<'a> Tree<'a> {
+    fn of(document: &'a ast::Document) -> Tree<'a> {
+        let mut tree = Tree {
+            fields: HashMap::new(),
+            variable_types: HashMap::new(),
+            second_roots: HashMap::new(),
+        };
+        for definition in &document.definitions {
+            match definition {
+                ast::Definition::OperationDefinition(op) => {
+                    for variable in &op.variables {
+                        if let (Some(at), Some(ty)) = (variable.location(), variable.ty.location())
+                        {
+                            tree.variable_types.insert(at.offset(), ty.offset());
+                        }
+                    }
+                    let second = op.selection_set.get(1).and_then(selection_offset);
+                    if let (Some(at), Some(second)) = (op.location(), second) {
+                        tree.second_roots.insert(at.offset(), second);
+                    }
+                    tree.add_fields(&op.selection_set);
+                }
+                ast::Definition::FragmentDefinition(fragment) => {
+                    tree.add_fields(&fragment.selection_set);
+                }
+                _ => {}
+            }
+        }
+        tree
+    }
+
+    fn add_fields(&mut self, set: &'a [ast::Selection]) {
+        for selection in set {
+            match selection {
+                ast::Selection::Field(field) => {
+                    if let Some(at) = field.location() {
+                        self.fields.insert(at.offset(), field);
+                    }
+                    self.add_fields(&field.selection_set);
+                }
+                ast::Selection::InlineFragment(fragment) => {
+                    self.add_fields(&fragment.selection_set);
+                }
+                ast::Selection::FragmentSpread(_) => {}
+            }
+        }
+    }
+}
+
+/// Where `selection` starts (byte offset).
+fn selection_offset(selection: &ast::Selection) -> Option<usize> {
+    let span = match selection {
+        ast::Selection::Field(node) => node.location(),
+        ast::Selection::FragmentSpread(node) => node.location(),
+        ast::Selection::InlineFragment(node) => node.location(),
+    };
+    span.map(|span| span.offset())
+}
+
+/// The argument named in apollo-compiler's "the required argument
+/// `Type.field(name:)` is not provided".
+fn required_argument(message: &str) -> Option<&str> {
+    let inside = message.split_once('(')?.1;
+    inside.split_once(":)").map(|(name, _)| name)
+}
+
+/// Where the name of the fragment spread whose `...` is at `dots` starts:
+/// past the dots and what GraphQL ignores between tokens (white space,
+/// line breaks, commas, comments).
+fn spread_name(text: &str, dots: usize) -> Option<usize> {
+    let rest = text.get(dots..)?.strip_prefix("...")?;
+    let mut in_comment = false;
+    for (i, c) in rest.char_indices() {
+        match c {
+            '\n' | '\r' => in_comment = false,
+            _ if in_comment => {}
+            '#' => in_comment = true,
+            ' ' | '\t' | ',' | '\u{feff}' => {}
+            _ => return Some(dots + 3 + i),
+        }
+    }
+    None
+}
+
+/// Where the name of the input object field whose value is at `value`
+/// starts: back over `name:` and the white space and commas around the
+/// colon. `None` if the text there is not that.
+fn object_field_name(text: &str, value: usize) -> Option<usize> {
+    let before = text.get(..value)?;
+    let before = before.trim_end_matches([' ', '\t', '\n', '\r', ',']);
+    let before = before.strip_suffix(':')?;
+    let before = before.trim_end_matches([' ', '\t', '\n', '\r', ',']);
+    let name = before.len()
+        - before
+            .chars()
+            .rev()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .map(char::len_utf8)
+            .sum::<usize>();
+    (name < before.len()).then_some(name)
+}
+
+/// The byte offset of the `{` that opens the selection set of the field
+/// at `field`, whose first selection is at `first`: the last `{` between
+/// them outside strings and comments (an argument's input object closes
+/// before it).
+fn opening_brace(text: &str, field: usize, first: usize) -> Option<usize> {
+    let head = text.get(field..first)?;
+    let mut brace = None;
+    let mut rest = head.char_indices().peekable();
+    while let Some((i, c)) = rest.next() {
+        match c {
+            '{' => brace = Some(field + i),
+            '#' => while rest.next_if(|&(_, c)| c != '\n' && c != '\r').is_some() {},
+            '"' if head[i..].starts_with("\"\"\"") => {
+                rest.next();
+                rest.next();
+                while let Some((j, c)) = rest.next() {
+                    if c == '\\' && head[j..].starts_with("\\\"\"\"") {
+                        rest.nth(2);
+                    } else if head[j..].starts_with("\"\"\"") {
+                        rest.nth(1);
+                        break;
+                    }
+                }
+            }
+            '"' => {
+                while let Some((_, c)) = rest.next() {
+                    match c {
+                        '\\' => {
+                            rest.next();
+                        }
+                        '"' => break,
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    brace
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_spread_points_at_its_fragment_name() {
+        let text = "{\n  book {\n    ...Missing\n  }\n}\n";
+        let dots = text.find("...").expect("a spread");
+        assert_eq!(spread_name(text, dots), text.find("Missing"));
+        // Past white space, commas, comments and line breaks.
+        let text = "{ ... , # note\r\n  Other }";
+        assert_eq!(spread_name(text, 2), text.find("Other"));
+        // Not a spread.
+        assert_eq!(spread_name(text, 0), None);
+    }
+
+    #[test]
+    fn the_brace_of_a_selection_set_is_found_past_arguments_strings_and_comments() {
+        let text = r#"{ title(format: "{x}", o: {a: """{"""}) # {
+  { length } }"#;
+        let field = text.find("title").expect("field");
+        let first = text.find("length").expect("selection");
+        assert_eq!(
+            opening_brace(text, field, first),
+            text.find("\n  {").map(|i| i + 3)
+        );
+        assert_eq!(opening_brace(text, field, field + 5), None);
+    }
+
+    #[test]
+    fn an_input_field_is_found_from_its_value() {
+        let text = r#"{ products(filter: {colour : "red"}) { sku } }"#;
+        let value = text.find("\"red\"").expect("value");
+        assert_eq!(object_field_name(text, value), text.find("colour"));
+        // Not after `name:`.
+        let value = text.find("sku").expect("a field");
+        assert_eq!(object_field_name(text, value), None);
+    }
+
+    #[test]
+    fn the_argument_of_a_required_argument_message() {
+        let message = "the required argument `Query.product(sku:)` is not provided";
+        assert_eq!(required_argument(message), Some("sku"));
+        assert_eq!(required_argument("something else"), None);
+    }
+}
