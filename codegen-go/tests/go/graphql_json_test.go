@@ -350,11 +350,15 @@ func gqlErrorJSON(e gql.GqlError) any {
 	for _, p := range e.Path {
 		path = append(path, pathSegmentJSON(p))
 	}
+	locations := make([]any, 0, len(e.Locations))
+	for _, l := range e.Locations {
+		locations = append(locations, locationJSON(l))
+	}
 	return map[string]any{
-		"kind":     errorKindJSON(e.Kind),
-		"message":  e.Message,
-		"location": optionJSON(e.Location, locationJSON),
-		"path":     path,
+		"kind":      errorKindJSON(e.Kind),
+		"message":   e.Message,
+		"locations": locations,
+		"path":      path,
 	}
 }
 

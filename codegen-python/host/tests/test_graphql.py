@@ -159,7 +159,7 @@ def weft_positions(schema: toolkit.graphql.Schema, query: str) -> set[Position]:
     try:
         schema.validate(query)
     except toolkit.graphql.GqlErrorListException as refused:
-        return {(e.location.line, e.location.column) for e in refused.value if e.location is not None}
+        return {(at.line, at.column) for e in refused.value for at in e.locations}
     return set()
 
 

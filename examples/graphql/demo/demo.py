@@ -22,7 +22,7 @@ def main() -> None:
             schema.validate(TYPO)
         except gql.GqlErrorListException as err:
             for e in err.value:
-                where = f"{e.location.line}:{e.location.column}" if e.location else "?"
+                where = ", ".join(f"{at.line}:{at.column}" for at in e.locations) or "?"
                 print(f"invalid at {where}: {e.message}")
         print("normalized:", schema.normalize(QUERY, gql.NormalizeOptions(gql.PrintStyle.COMPACT, None)))
         response = schema.execute(gql.Request(QUERY, None, None), data)

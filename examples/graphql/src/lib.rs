@@ -135,7 +135,7 @@ fn error(error: kit::GqlError) -> gql::GqlError {
             kit::ErrorKind::Json => gql::ErrorKind::Json,
         },
         message: error.message,
-        location: error.location.map(location),
+        locations: error.locations.into_iter().map(location).collect(),
         path: error
             .path
             .into_iter()

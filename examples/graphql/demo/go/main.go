@@ -49,8 +49,13 @@ func main() {
 	if errs, ok := weft.ErrorValue[[]graphql.GqlError](err); ok {
 		for _, e := range errs {
 			where := "?"
-			if loc, ok := e.Location.Get(); ok {
-				where = fmt.Sprintf("%d:%d", loc.Line, loc.Column)
+			for i, loc := range e.Locations {
+				if i == 0 {
+					where = ""
+				} else {
+					where += ", "
+				}
+				where += fmt.Sprintf("%d:%d", loc.Line, loc.Column)
 			}
 			fmt.Printf("invalid at %s: %s\n", where, e.Message)
 		}

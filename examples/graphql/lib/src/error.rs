@@ -116,8 +116,9 @@ pub struct GqlError {
     pub kind: ErrorKind,
     /// What is wrong, in one line.
     pub message: String,
-    /// Where in the text, if anywhere in particular.
-    pub location: Option<Location>,
+    /// Every place in the text the error concerns, in order (as the
+    /// GraphQL response format's `locations`); empty if none in particular.
+    pub locations: Vec<Location>,
     /// For field errors, the path to the field in the response data.
     pub path: Vec<PathSegment>,
 }
@@ -128,9 +129,14 @@ impl GqlError {
         GqlError {
             kind,
             message: message.into(),
-            location,
+            locations: location.into_iter().collect(),
             path: Vec::new(),
         }
+    }
+
+    /// The first place the error concerns, if any.
+    pub fn location(&self) -> Option<Location> {
+        self.locations.first().copied()
     }
 
     /// A field error (or, with no path, a request error) from a GraphQL
@@ -139,10 +145,11 @@ impl GqlError {
         GqlError {
             kind,
             message: one_line(&error.message),
-            location: error
+            locations: error
                 .locations
-                .first()
-                .map(|at| Location::in_text(*at, text)),
+                .iter()
+                .map(|at| Location::in_text(*at, text))
+                .collect(),
             path: error
                 .path
                 .into_iter()
@@ -158,7 +165,7 @@ impl GqlError {
 impl fmt::Display for GqlError {
     /// `line:column: message`, or the message alone.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.location {
+        match self.location() {
             Some(at) => write!(f, "{}:{}: {}", at.line, at.column, self.message),
             None => f.write_str(&self.message),
         }
@@ -215,7 +222,10 @@ pub(crate) fn errors_of(
             Some(GqlError {
                 kind,
                 message,
-                location: at.map(|start| Location::in_text(start, text)),
+                locations: at
+                    .map(|start| Location::in_text(start, text))
+                    .into_iter()
+                    .collect(),
                 path: Vec::new(),
             })
         })
@@ -251,7 +261,7 @@ pub(crate) fn line_column_at(text: &str, offset: usize) -> LineColumn {
 /// come first.
 pub(crate) fn sort(errors: &mut [GqlError]) {
     errors.sort_by(|a, b| {
-        (a.location, &a.message, a.kind as u8).cmp(&(b.location, &b.message, b.kind as u8))
+        (&a.locations, &a.message, a.kind as u8).cmp(&(&b.locations, &b.message, b.kind as u8))
     });
 }
 

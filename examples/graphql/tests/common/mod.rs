@@ -371,7 +371,10 @@ fn error(e: &kit::GqlError) -> Val {
     record(vec![
         ("kind", enumeration(kind)),
         ("message", string(&e.message)),
-        ("location", option(e.location, location)),
+        (
+            "locations",
+            Val::List(e.locations.iter().copied().map(location).collect()),
+        ),
         (
             "path",
             Val::List(
