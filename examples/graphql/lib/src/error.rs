@@ -193,6 +193,8 @@ pub(crate) enum Verdict {
     Drop,
     /// Kept, at this byte offset.
     MoveTo(usize),
+    /// Kept, at these byte offsets (every place it concerns, in order).
+    Places(Vec<usize>),
 }
 
 /// The diagnostics of `list` as errors of `kind`, sorted, each as
@@ -213,18 +215,25 @@ pub(crate) fn errors_of(
                 .location()
                 .map_or(usize::MAX, |span| span.offset());
             let message = one_line(&diagnostic.error.to_string());
-            let mut at = diagnostic.line_column_range().map(|range| range.start);
-            match verdict(name, offset, &message) {
+            let at: Vec<LineColumn> = match verdict(name, offset, &message) {
                 Verdict::Drop => return None,
-                Verdict::MoveTo(offset) => at = Some(line_column_at(text, offset)),
-                Verdict::Keep => {}
-            }
+                Verdict::Keep => diagnostic
+                    .line_column_range()
+                    .map(|range| range.start)
+                    .into_iter()
+                    .collect(),
+                Verdict::MoveTo(offset) => vec![line_column_at(text, offset)],
+                Verdict::Places(offsets) => offsets
+                    .into_iter()
+                    .map(|offset| line_column_at(text, offset))
+                    .collect(),
+            };
             Some(GqlError {
                 kind,
                 message,
                 locations: at
-                    .map(|start| Location::in_text(start, text))
                     .into_iter()
+                    .map(|start| Location::in_text(start, text))
                     .collect(),
                 path: Vec::new(),
             })

@@ -73,8 +73,46 @@ fn place(tree: &Tree<'_>, text: &str, name: &str, offset: usize, message: &str) 
         "SubscriptionUsesMultipleFields" => Verdict::MoveTo(*tree.second_roots.get(&offset)?),
         // An unknown field of an input object: at its name, not its value.
         "UndefinedInputValue" => Verdict::MoveTo(object_field_name(text, offset)?),
+        // A fragment that spreads itself: at each spread along the cycle,
+        // not at the definition.
+        "RecursiveFragmentDefinition" => Verdict::Places(tree.cycle(offset)?),
+        // An undefined variable: its use, then the operation.
+        "UndefinedVariable" => Verdict::Places(vec![offset, tree.operation_at(offset)?.start]),
+        // A variable used where its type does not fit: at its definition
+        // and its use, not at the argument.
+        "DisallowedVariableUsage" => {
+            let (name, value) = tree.argument_variables.get(&offset)?;
+            let definition = *tree.operation_at(offset)?.variables.get(name)?;
+            Verdict::Places(vec![definition, *value])
+        }
+        // Names given twice: at both, not at the second alone.
+        "OperationNameCollision" => {
+            let first = tree.first_operation_named(offset)?;
+            Verdict::Places(vec![first, offset])
+        }
+        "ConflictingFieldType" | "ConflictingFieldName" => {
+            Verdict::Places(vec![*tree.first_same_response_name.get(&offset)?, offset])
+        }
+        "UniqueArgument" => Verdict::Places(vec![*tree.first_same_argument.get(&offset)?, offset]),
         _ => return None,
     })
+}
+
+/// An operation's extent and variables.
+struct Operation<'a> {
+    /// Where it starts and ends (byte offsets).
+    start: usize,
+    end: usize,
+    /// Its name and where the name is, if it has one.
+    name: Option<(&'a str, usize)>,
+    /// Each variable's definition, by name.
+    variables: HashMap<&'a str, usize>,
+}
+
+/// A fragment's definition and the spreads in it, in order.
+struct Fragment<'a> {
+    name: &'a str,
+    spreads: Vec<(&'a str, usize)>,
 }
 
 /// What of the query's syntax tree the placement rules need, by byte
@@ -86,6 +124,17 @@ struct Tree<'a> {
     variable_types: HashMap<usize, usize>,
     /// Each operation's start, to where its second root selection starts.
     second_roots: HashMap<usize, usize>,
+    operations: Vec<Operation<'a>>,
+    /// Fragments by where their definition starts.
+    fragments: HashMap<usize, Fragment<'a>>,
+    /// A field whose response name an earlier field of the same selection
+    /// set has, to that field.
+    first_same_response_name: HashMap<usize, usize>,
+    /// An argument given before in the same field, to the first.
+    first_same_argument: HashMap<usize, usize>,
+    /// An argument whose value is a variable, to the variable's name and
+    /// where the value is.
+    argument_variables: HashMap<usize, (&'a str, usize)>,
 }
 
 impl<'a> Tree<'a> {
@@ -94,24 +143,46 @@ impl<'a> Tree<'a> {
             fields: HashMap::new(),
             variable_types: HashMap::new(),
             second_roots: HashMap::new(),
+            operations: Vec::new(),
+            fragments: HashMap::new(),
+            first_same_response_name: HashMap::new(),
+            first_same_argument: HashMap::new(),
+            argument_variables: HashMap::new(),
         };
         for definition in &document.definitions {
             match definition {
                 ast::Definition::OperationDefinition(op) => {
+                    let mut variables = HashMap::new();
                     for variable in &op.variables {
                         if let (Some(at), Some(ty)) = (variable.location(), variable.ty.location())
                         {
                             tree.variable_types.insert(at.offset(), ty.offset());
+                            variables.insert(variable.name.as_str(), at.offset());
                         }
                     }
-                    let second = op.selection_set.get(1).and_then(selection_offset);
-                    if let (Some(at), Some(second)) = (op.location(), second) {
+                    let Some(at) = op.location() else { continue };
+                    if let Some(second) = op.selection_set.get(1).and_then(selection_offset) {
                         tree.second_roots.insert(at.offset(), second);
                     }
-                    tree.add_fields(&op.selection_set);
+                    let name = op.name.as_ref().and_then(|name| {
+                        name.location().map(|span| (name.as_str(), span.offset()))
+                    });
+                    tree.operations.push(Operation {
+                        start: at.offset(),
+                        end: at.end_offset(),
+                        name,
+                        variables,
+                    });
+                    tree.add_selections(&op.selection_set, &mut Vec::new());
                 }
                 ast::Definition::FragmentDefinition(fragment) => {
-                    tree.add_fields(&fragment.selection_set);
+                    let mut spreads = Vec::new();
+                    tree.add_selections(&fragment.selection_set, &mut spreads);
+                    if let Some(at) = fragment.location() {
+                        let name = fragment.name.as_str();
+                        tree.fragments
+                            .insert(at.offset(), Fragment { name, spreads });
+                    }
                 }
                 _ => {}
             }
@@ -119,21 +190,116 @@ impl<'a> Tree<'a> {
         tree
     }
 
-    fn add_fields(&mut self, set: &'a [ast::Selection]) {
+    /// Records the fields of `set` and below, and the spreads in it.
+    fn add_selections(&mut self, set: &'a [ast::Selection], spreads: &mut Vec<(&'a str, usize)>) {
+        let mut response_names: HashMap<&str, usize> = HashMap::new();
         for selection in set {
             match selection {
                 ast::Selection::Field(field) => {
-                    if let Some(at) = field.location() {
-                        self.fields.insert(at.offset(), field);
+                    let Some(at) = field.location().map(|span| span.offset()) else {
+                        continue;
+                    };
+                    self.fields.insert(at, field);
+                    let key = field.alias.as_ref().unwrap_or(&field.name).as_str();
+                    if let Some(&first) = response_names.get(key) {
+                        self.first_same_response_name.insert(at, first);
+                    } else {
+                        response_names.insert(key, at);
                     }
-                    self.add_fields(&field.selection_set);
+                    self.add_arguments(&field.arguments);
+                    self.add_selections(&field.selection_set, spreads);
                 }
                 ast::Selection::InlineFragment(fragment) => {
-                    self.add_fields(&fragment.selection_set);
+                    self.add_selections(&fragment.selection_set, spreads);
                 }
-                ast::Selection::FragmentSpread(_) => {}
+                ast::Selection::FragmentSpread(spread) => {
+                    if let Some(at) = spread.location() {
+                        spreads.push((spread.fragment_name.as_str(), at.offset()));
+                    }
+                }
             }
         }
+    }
+
+    fn add_arguments(&mut self, arguments: &'a [apollo_compiler::Node<ast::Argument>]) {
+        let mut names: HashMap<&str, usize> = HashMap::new();
+        for argument in arguments {
+            let Some(at) = argument.location().map(|span| span.offset()) else {
+                continue;
+            };
+            match names.get(argument.name.as_str()) {
+                Some(&first) => {
+                    self.first_same_argument.insert(at, first);
+                }
+                None => {
+                    names.insert(argument.name.as_str(), at);
+                }
+            }
+            if let (ast::Value::Variable(name), Some(value)) =
+                (&*argument.value, argument.value.location())
+            {
+                self.argument_variables
+                    .insert(at, (name.as_str(), value.offset()));
+            }
+        }
+    }
+
+    /// The operation that `offset` lies in.
+    fn operation_at(&self, offset: usize) -> Option<&Operation<'a>> {
+        self.operations
+            .iter()
+            .find(|op| op.start <= offset && offset < op.end)
+    }
+
+    /// Where the name of the first operation named as the one whose name
+    /// is at `offset` is.
+    fn first_operation_named(&self, offset: usize) -> Option<usize> {
+        let (name, _) = self
+            .operations
+            .iter()
+            .find_map(|op| op.name.filter(|&(_, at)| at == offset))?;
+        self.operations
+            .iter()
+            .find_map(|op| op.name.filter(|&(n, _)| n == name).map(|(_, at)| at))
+    }
+
+    /// The spreads along a cycle from the fragment defined at `offset`
+    /// back to it, in the order the reference implementation finds them
+    /// (spreads in document order, depth first).
+    fn cycle(&self, offset: usize) -> Option<Vec<usize>> {
+        let start = self.fragments.get(&offset)?;
+        let by_name: HashMap<&str, &Fragment<'a>> =
+            self.fragments.values().map(|f| (f.name, f)).collect();
+        let mut path = Vec::new();
+        let mut visited = Vec::new();
+        self.find_cycle(start.name, start, &by_name, &mut path, &mut visited)
+            .then_some(path)
+    }
+
+    fn find_cycle(
+        &self,
+        target: &str,
+        fragment: &Fragment<'a>,
+        by_name: &HashMap<&str, &Fragment<'a>>,
+        path: &mut Vec<usize>,
+        visited: &mut Vec<&'a str>,
+    ) -> bool {
+        for &(name, at) in &fragment.spreads {
+            path.push(at);
+            if name == target {
+                return true;
+            }
+            if !visited.contains(&name) {
+                visited.push(name);
+                if let Some(next) = by_name.get(name) {
+                    if self.find_cycle(target, next, by_name, path, visited) {
+                        return true;
+                    }
+                }
+            }
+            path.pop();
+        }
+        false
     }
 }
 
