@@ -94,17 +94,6 @@ POSITION_DIFFERENCES: dict[str, tuple[Agreement, str]] = {
         "weft points at the list (2:16); graphql-core's String scalar raises"
         " 'String cannot represent a non string value' with no AST node, so no location",
     ),
-    "shop/syntax-bad-escape": (
-        "none in common",
-        "weft points at the string's start (2:16) and, recovering, at `)` (2:24)"
-        " for a missing value; graphql-core at the escape `\\q` (2:20)",
-    ),
-    "shop/syntax-unterminated-string": (
-        "none in common",
-        "weft points at the string's start (2:16), then three errors at the end"
-        " of input (4:1, after the final newline); graphql-core at the end of the"
-        " line the string runs to (2:32)",
-    ),
 }
 
 
@@ -155,7 +144,7 @@ def test_error_positions_as_graphql_core_says() -> None:
     assert not wrong, "\n".join(wrong)
     assert not set(POSITION_DIFFERENCES) - seen, "listed cases not in the corpus"
     # 45 invalid queries: 23 same set, 2 same first, 8 one in common, 12 none.
-    assert counts["same set"] >= 42, counts
+    assert counts["same set"] >= 44, counts
 
 
 # --- Normalised text -------------------------------------------------------

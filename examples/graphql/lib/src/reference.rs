@@ -37,6 +37,24 @@ pub(crate) fn validation_errors(
     )
 }
 
+/// The syntax errors of `text`, as the reference implementation reports
+/// them: the first only (its parser stops there; apollo-compiler's goes
+/// on and reports what follows from it too), a bad escape sequence at its
+/// backslash and an unterminated string where its line ends, not at the
+/// string's start.
+pub(crate) fn syntax_errors(list: &DiagnosticList, text: &str) -> Vec<GqlError> {
+    let mut errors = errors_of(ErrorKind::Syntax, list, text, |_, offset, message| {
+        let place = match message {
+            "syntax error: unexpected escaped character" => bad_escape(text, offset),
+            "syntax error: unterminated string value" => line_end(text, offset),
+            _ => None,
+        };
+        place.map_or(Verdict::Keep, Verdict::MoveTo)
+    });
+    errors.truncate(1);
+    errors
+}
+
 /// Where the error `name` that apollo-compiler reports at `offset` goes;
 /// `None` to leave it there.
 fn place(tree: &Tree<'_>, text: &str, name: &str, offset: usize, message: &str) -> Option<Verdict> {
@@ -320,6 +338,39 @@ fn required_argument(message: &str) -> Option<&str> {
     inside.split_once(":)").map(|(name, _)| name)
 }
 
+/// The backslash of the first escape sequence GraphQL does not define in
+/// the string that starts at `quote`.
+fn bad_escape(text: &str, quote: usize) -> Option<usize> {
+    let body = text.get(quote..)?.strip_prefix('"')?;
+    let mut chars = body.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' | '\n' | '\r' => return None,
+            '\\' => {
+                let valid = match chars.next()?.1 {
+                    '"' | '\\' | '/' | 'b' | 'f' | 'n' | 'r' | 't' => true,
+                    'u' => body
+                        .get(i + 2..i + 6)
+                        .is_some_and(|hex| hex.chars().all(|h| h.is_ascii_hexdigit())),
+                    _ => false,
+                };
+                if !valid {
+                    return Some(quote + 1 + i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Where the line that `offset` lies in ends (its line break, or the end
+/// of the text).
+fn line_end(text: &str, offset: usize) -> Option<usize> {
+    let rest = text.get(offset..)?;
+    Some(offset + rest.find(['\n', '\r']).unwrap_or(rest.len()))
+}
+
 /// Where the name of the fragment spread whose `...` is at `dots` starts:
 /// past the dots and what GraphQL ignores between tokens (white space,
 /// line breaks, commas, comments).
@@ -434,6 +485,19 @@ mod tests {
         // Not after `name:`.
         let value = text.find("sku").expect("a field");
         assert_eq!(object_field_name(text, value), None);
+    }
+
+    #[test]
+    fn bad_escapes_and_string_ends_are_found() {
+        let text = r#"{ a(s: "ok\n\u00e9 TEE\q1") }"#;
+        let quote = text.find('"').expect("a string");
+        assert_eq!(bad_escape(text, quote), text.find("\\q"));
+        let text = r#"{ a(s: "\u12G4") }"#;
+        assert_eq!(bad_escape(text, 7), Some(8));
+        assert_eq!(bad_escape(r#""fine\t""#, 0), None);
+        let text = "{ a(s: \"open) }\n}\n";
+        assert_eq!(line_end(text, 7), text.find('\n'));
+        assert_eq!(line_end("no break", 3), Some(8));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use apollo_compiler::{ast, ExecutableDocument};
 use serde::Serialize;
 
 use crate::error::{from_diagnostics, ErrorKind, GqlError};
-use crate::reference::validation_errors;
+use crate::reference::{syntax_errors, validation_errors};
 use crate::summary::parse_ast;
 use crate::types::TypeInfo;
 
@@ -46,7 +46,7 @@ impl Schema {
     /// `validation`, with locations in `sdl`.
     pub fn parse(sdl: &str) -> Result<Schema, Vec<GqlError>> {
         let document = ast::Document::parse(sdl, SCHEMA_PATH)
-            .map_err(|with| from_diagnostics(ErrorKind::Syntax, &with.errors, sdl))?;
+            .map_err(|with| syntax_errors(&with.errors, sdl))?;
         let inner = document
             .to_schema_validate()
             .map_err(|with| from_diagnostics(ErrorKind::Validation, &with.errors, sdl))?;

@@ -3,7 +3,8 @@
 use apollo_compiler::ast::{self, Definition, Selection};
 use serde::Serialize;
 
-use crate::error::{from_diagnostics, ErrorKind, GqlError, Location};
+use crate::error::{GqlError, Location};
+use crate::reference::syntax_errors;
 use crate::types::InputValue;
 
 /// The file name apollo-compiler is given for a query (it appears in no
@@ -130,8 +131,7 @@ pub fn parse(query: &str) -> Result<DocumentSummary, Vec<GqlError>> {
 
 /// `text` as a GraphQL AST, or its syntax errors.
 pub(crate) fn parse_ast(text: &str) -> Result<ast::Document, Vec<GqlError>> {
-    ast::Document::parse(text, QUERY_PATH)
-        .map_err(|with| from_diagnostics(ErrorKind::Syntax, &with.errors, text))
+    ast::Document::parse(text, QUERY_PATH).map_err(|with| syntax_errors(&with.errors, text))
 }
 
 /// The deepest nesting of fields in `selections`, spreads not followed.
