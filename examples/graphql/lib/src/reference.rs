@@ -1,9 +1,9 @@
-//! Validation errors where the reference implementation (graphql-js, and
-//! so graphql-core and most servers) reports them.
+//! Syntax and validation errors where the reference implementation
+//! (graphql-js, and so graphql-core and most servers) reports them.
 //!
 //! apollo-compiler finds the same invalid queries, but sometimes points
-//! at another node of the query, or reports a follow-up of an error it
-//! already reported. The errors are moved or dropped here, from
+//! at another node of the query, points at one place where the reference
+//! names several, or reports a follow-up of an error it already reported. The errors are moved or dropped here, from
 //! apollo-compiler's name for each error (its debugging aid: should a name
 //! change, that error stays where apollo-compiler put it, and the
 //! comparison with graphql-core in the Python tests says so) and the
