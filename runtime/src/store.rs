@@ -281,13 +281,9 @@ impl StoreInner {
     ) -> Result<(), Box<Trap>> {
         // SAFETY: `funcref` belongs to this store (checked by the caller).
         let func = unsafe { *funcref };
-        if self.depth == 0 {
-            self.set_stack_limit();
-        }
-        self.depth += 1;
         // SAFETY: `array_call` is the trampoline for the function's type;
         // `slots` has room for its parameters and results.
-        let result = unsafe {
+        self.entered(|| unsafe {
             let trampoline: crate::vm::traps::ArrayCall = std::mem::transmute(func.array_call);
             crate::vm::traps::call_trampoline(
                 trampoline,
@@ -295,16 +291,7 @@ impl StoreInner {
                 func.vmctx as *mut std::ffi::c_void,
                 slots.as_mut_ptr(),
             )
-        };
-        self.depth -= 1;
-        result.map_err(|record| Box::new(self.trap_from_record(&record)))
-    }
-
-    /// Sets the stack limit compiled code checks, below the current stack
-    /// pointer by the configured maximum, at an outermost entry into wasm.
-    fn set_stack_limit(&mut self) {
-        let sp = crate::vm::traps::current_stack_pointer();
-        self.ctx.stack_limit = sp.saturating_sub(self.engine.config().max_wasm_stack);
+        })
     }
 
     /// Runs `body`, which calls compiled code of this store, with the
@@ -316,12 +303,25 @@ impl StoreInner {
     /// results through references: a trap unwinds it without running
     /// destructors.
     pub unsafe fn enter_wasm(&mut self, body: impl FnOnce()) -> Result<(), Box<Trap>> {
+        // SAFETY: as the caller promises.
+        self.entered(|| unsafe { crate::vm::traps::catch_traps(body) })
+    }
+
+    /// Runs `enter` (an entry into compiled code of this store, catching
+    /// traps) with the stack limit set at an outermost entry (below the
+    /// current stack pointer by the configured maximum), and makes its
+    /// trap record a `Trap`.
+    #[inline(always)]
+    fn entered(
+        &mut self,
+        enter: impl FnOnce() -> Result<(), Box<crate::vm::traps::TrapRecord>>,
+    ) -> Result<(), Box<Trap>> {
         if self.depth == 0 {
-            self.set_stack_limit();
+            let sp = crate::vm::traps::current_stack_pointer();
+            self.ctx.stack_limit = sp.saturating_sub(self.engine.config().max_wasm_stack);
         }
         self.depth += 1;
-        // SAFETY: as the caller promises.
-        let result = unsafe { crate::vm::traps::catch_traps(body) };
+        let result = enter();
         self.depth -= 1;
         result.map_err(|record| Box::new(self.trap_from_record(&record)))
     }

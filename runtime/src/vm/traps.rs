@@ -170,32 +170,45 @@ thread_local! {
 ///   [`register_code`](super::code_memory::register_code) for its faults to
 ///   be caught; a fault anywhere else is not swallowed.
 pub unsafe fn catch_traps<F: FnOnce()>(body: F) -> Result<(), Box<TrapRecord>> {
-    init();
-    // Without an alternate stack only a stack overflow goes uncaught (and
-    // kills the process); everything else still works.
-    let _ = ensure_alt_stack();
-
     let mut payload = Payload {
         body: Some(body),
         panic: None,
     };
+    // SAFETY: `trampoline::<F>` expects exactly a `*mut Payload<F>`, and
+    // `payload` outlives the call. A trap returns through `siglongjmp`,
+    // across only the frames the caller vouched for (see `# Safety`).
+    let result = unsafe {
+        enter(|slot| weft_catch_traps(slot, trampoline::<F>, ptr::addr_of_mut!(payload).cast()))
+    };
+    if let Some(panic) = payload.panic {
+        panic::resume_unwind(panic);
+    }
+    result
+}
+
+/// What [`catch_traps`] and [`call_trampoline`] share: installs the
+/// handlers and this thread's alternate stack, runs `run` (a C entry
+/// given this thread's entry slot, returning nonzero after a trap), puts
+/// back the enclosing entry, and takes the trap's record.
+///
+/// # Safety
+///
+/// `run` must be one of the C entries of `trap_entry.c`, called as the
+/// caller of [`catch_traps`] promises.
+#[inline(always)]
+unsafe fn enter(run: impl FnOnce(*mut *mut c_void) -> c_int) -> Result<(), Box<TrapRecord>> {
+    init();
+    // Without an alternate stack only a stack overflow goes uncaught (and
+    // kills the process); everything else still works.
+    let _ = ensure_alt_stack();
     let slot = CALL_STATE.with(|state| state.jmp_buf.as_ptr());
     // SAFETY: `slot` points to this thread's `CallState::jmp_buf`, which
     // lives as long as the thread.
     let outer = unsafe { *slot };
-    // SAFETY: `slot` is valid for the duration of the call;
-    // `trampoline::<F>` expects exactly a `*mut Payload<F>`, and `payload`
-    // outlives the call. A trap returns here through `siglongjmp`, across
-    // only the frames the caller vouched for (see `# Safety`).
-    let trapped =
-        unsafe { weft_catch_traps(slot, trampoline::<F>, ptr::addr_of_mut!(payload).cast()) };
+    let trapped = run(slot);
     // SAFETY: as above; restores the enclosing entry (or "no wasm").
     unsafe { *slot = outer };
-
     if trapped == 0 {
-        if let Some(panic) = payload.panic {
-            panic::resume_unwind(panic);
-        }
         return Ok(());
     }
     let record = CALL_STATE.with(|state| state.trap.take());
@@ -224,23 +237,9 @@ pub unsafe fn call_trampoline(
     vmctx: *mut c_void,
     slots: *mut u128,
 ) -> Result<(), Box<TrapRecord>> {
-    init();
-    let _ = ensure_alt_stack();
-    let slot = CALL_STATE.with(|state| state.jmp_buf.as_ptr());
-    // SAFETY: `slot` points to this thread's `CallState::jmp_buf`.
-    let outer = unsafe { *slot };
     // SAFETY: as the caller promises; compiled code does not unwind, and
-    // a trap returns here through `siglongjmp` across compiled frames only.
-    let trapped = unsafe { weft_call_trampoline(slot, trampoline, code, vmctx, slots) };
-    // SAFETY: as above; restores the enclosing entry (or "no wasm").
-    unsafe { *slot = outer };
-    if trapped == 0 {
-        return Ok(());
-    }
-    let record = CALL_STATE.with(|state| state.trap.take());
-    Err(Box::new(record.expect(
-        "the signal handler records a trap before unwinding",
-    )))
+    // a trap returns through `siglongjmp` across compiled frames only.
+    unsafe { enter(|slot| weft_call_trampoline(slot, trampoline, code, vmctx, slots)) }
 }
 
 struct Payload<F> {

@@ -88,7 +88,10 @@ fn place(tree: &Tree<'_>, text: &str, name: &str, offset: usize, message: &str) 
         "VariableInputType" => Verdict::MoveTo(*tree.variable_types.get(&offset)?),
         // A subscription with more than one root field: at the second
         // (the first extra one), not at the operation.
-        "SubscriptionUsesMultipleFields" => Verdict::MoveTo(*tree.second_roots.get(&offset)?),
+        "SubscriptionUsesMultipleFields" => {
+            let operation = tree.operations.iter().find(|op| op.start == offset)?;
+            Verdict::MoveTo(operation.second_root?)
+        }
         // An unknown field of an input object: at its name, not its value.
         "UndefinedInputValue" => Verdict::MoveTo(object_field_name(text, offset)?),
         // A fragment that spreads itself: at each spread along the cycle,
@@ -125,6 +128,8 @@ struct Operation<'a> {
     name: Option<(&'a str, usize)>,
     /// Each variable's definition, by name.
     variables: HashMap<&'a str, usize>,
+    /// Where its second root selection starts, if it has one.
+    second_root: Option<usize>,
 }
 
 /// A fragment's definition and the spreads in it, in order.
@@ -140,8 +145,6 @@ struct Tree<'a> {
     fields: HashMap<usize, &'a ast::Field>,
     /// Each variable definition's start, to where its type starts.
     variable_types: HashMap<usize, usize>,
-    /// Each operation's start, to where its second root selection starts.
-    second_roots: HashMap<usize, usize>,
     operations: Vec<Operation<'a>>,
     /// Fragments by where their definition starts.
     fragments: HashMap<usize, Fragment<'a>>,
@@ -160,7 +163,6 @@ impl<'a> Tree<'a> {
         let mut tree = Tree {
             fields: HashMap::new(),
             variable_types: HashMap::new(),
-            second_roots: HashMap::new(),
             operations: Vec::new(),
             fragments: HashMap::new(),
             first_same_response_name: HashMap::new(),
@@ -179,9 +181,6 @@ impl<'a> Tree<'a> {
                         }
                     }
                     let Some(at) = op.location() else { continue };
-                    if let Some(second) = op.selection_set.get(1).and_then(selection_offset) {
-                        tree.second_roots.insert(at.offset(), second);
-                    }
                     let name = op.name.as_ref().and_then(|name| {
                         name.location().map(|span| (name.as_str(), span.offset()))
                     });
@@ -190,6 +189,7 @@ impl<'a> Tree<'a> {
                         end: at.end_offset(),
                         name,
                         variables,
+                        second_root: op.selection_set.get(1).and_then(selection_offset),
                     });
                     tree.add_selections(&op.selection_set, &mut Vec::new());
                 }
