@@ -4,14 +4,17 @@
 //! compile cache `weft run` keeps (`WEFT_CACHE_DIR`, `--no-cache`,
 //! `WEFT_NO_CACHE`).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("weft-compile-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir
+#[path = "common/scratch.rs"]
+mod scratch;
+
+use scratch::Scratch;
+
+/// A fresh scratch directory for one test, removed when dropped.
+fn scratch(name: &str) -> Scratch {
+    Scratch::new("compile", name)
 }
 
 /// Runs `weft` with its cache in `cache` (or off).

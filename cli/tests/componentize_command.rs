@@ -16,6 +16,11 @@ use wasm_encoder::Encode;
 use weft_runtime::component::{Component, Instance, Linker, ResourceType, Val};
 use weft_runtime::{Engine, Store, Trap, TrapKind};
 
+#[path = "common/scratch.rs"]
+mod scratch;
+
+use scratch::Scratch;
+
 /// The target the guests are built for: it gives core modules.
 const TARGET: &str = "wasm32-unknown-unknown";
 
@@ -75,12 +80,9 @@ fn guest_module(name: &str) -> Vec<u8> {
 
 // ---- running weft ----------------------------------------------------------
 
-/// A fresh scratch directory for one test.
-fn scratch(test: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("weft-componentize-{}-{test}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir
+/// A fresh scratch directory for one test, removed when dropped.
+fn scratch(test: &str) -> Scratch {
+    Scratch::new("componentize", test)
 }
 
 /// Writes `bytes` to `dir/file`; its path as text.

@@ -5,7 +5,7 @@
 //! natively; `--explain`, `--export`, `--require-all`, and errors: exit
 //! status 1, a message naming both sides, never a crash.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 #[path = "../../guests/link-logic/src/lib.rs"]
@@ -17,17 +17,17 @@ mod common {
     pub mod guests;
     #[path = "../../../linker/tests/common/scenario.rs"]
     pub mod scenario;
+    pub mod scratch;
 }
 
 use common::guests::{component, validate, INDEX, REPORT, TEXT};
 use common::scenario::{scenario, Linked, Native};
+use common::scratch::Scratch;
 
 /// A fresh scratch directory holding the three guests as components:
-/// `app.wasm`, `lib.wasm` and `base.wasm`.
-fn scratch(test: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("weft-link-{}-{test}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch dir");
+/// `app.wasm`, `lib.wasm` and `base.wasm`; removed when dropped.
+fn scratch(test: &str) -> Scratch {
+    let dir = Scratch::new("link", test);
     for (file, guest) in [
         ("app.wasm", "link-app"),
         ("lib.wasm", "link-lib"),

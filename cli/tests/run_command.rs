@@ -2,22 +2,25 @@
 //! of every type (components' in WAVE), traps with their backtraces,
 //! argument errors, exports and imports.
 
-use std::path::PathBuf;
 use std::process::{Command, Output};
 
-/// A fresh scratch directory for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("weft-run-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir
+#[path = "common/scratch.rs"]
+mod scratch;
+
+use scratch::Scratch;
+
+/// A fresh scratch directory for one test, removed when dropped.
+fn scratch(name: &str) -> Scratch {
+    Scratch::new("run", name)
 }
 
-/// Writes `wat` to `<test>/module.wat` and returns its path.
-fn module(test: &str, wat: &str) -> String {
-    let path = scratch(test).join("module.wat");
+/// Writes `wat` to `<test>/module.wat`: the scratch directory, which must
+/// be kept as long as the file is used, and the file's path.
+fn module(test: &str, wat: &str) -> (Scratch, String) {
+    let dir = scratch(test);
+    let path = dir.join("module.wat");
     std::fs::write(&path, wat).expect("write module");
-    path.display().to_string()
+    (dir, path.display().to_string())
 }
 
 /// Runs `weft` without the compile cache (`compile_command.rs` tests it),
@@ -94,7 +97,7 @@ const VALUES: &str = r#"(module
 
 #[test]
 fn prints_results_of_each_type() {
-    let file = module("values", VALUES);
+    let (_dir, file) = module("values", VALUES);
     let cases: &[(&str, &[&str], &str)] = &[
         ("i32", &["42"], "42\n"),
         ("i32", &["-7"], "-7\n"),
@@ -126,7 +129,7 @@ fn prints_results_of_each_type() {
 
 #[test]
 fn prints_multiple_results_one_per_line() {
-    let file = module("multi", VALUES);
+    let (_dir, file) = module("multi", VALUES);
     assert_eq!(
         run_ok(&[&file, "--invoke", "divmod", "17", "5"]),
         "3\n2\n-1\n0.5\n"
@@ -140,7 +143,7 @@ fn prints_multiple_results_one_per_line() {
 
 #[test]
 fn options_may_come_before_the_module() {
-    let file = module("order", VALUES);
+    let (_dir, file) = module("order", VALUES);
     assert_eq!(run_ok(&["--invoke", "add", &file, "-1", "-2"]), "-3\n");
 }
 
@@ -155,7 +158,7 @@ fn reads_binary_modules() {
 
 #[test]
 fn a_trap_prints_its_kind_and_backtrace() {
-    let file = module(
+    let (_dir, file) = module(
         "trap",
         r#"(module
           (func $innermost (param i32) (result i32)
@@ -189,7 +192,7 @@ fn a_trap_prints_its_kind_and_backtrace() {
 
 #[test]
 fn a_trap_names_the_module_when_it_has_a_name() {
-    let file = module(
+    let (_dir, file) = module(
         "trap-named",
         r#"(module $calc (func $fail (export "fail") unreachable))"#,
     );
@@ -203,7 +206,7 @@ fn a_trap_names_the_module_when_it_has_a_name() {
 
 #[test]
 fn stack_overflow_is_a_trap_not_a_crash() {
-    let file = module(
+    let (_dir, file) = module(
         "overflow",
         r#"(module (func $down (export "down") (param i64) (result i64)
               (i64.add (call $down (i64.add (local.get 0) (i64.const 1))) (i64.const 1))))"#,
@@ -219,10 +222,10 @@ fn stack_overflow_is_a_trap_not_a_crash() {
 #[test]
 fn without_invoke_runs_the_start_function_and_start_export() {
     // Nothing to run: nothing happens.
-    let file = module("quiet", VALUES);
+    let (_dir, file) = module("quiet", VALUES);
     assert_eq!(run_ok(&[&file]), "");
     // The start function runs while instantiating.
-    let file = module(
+    let (_dir, file) = module(
         "start-fn",
         r#"(module (func $init unreachable) (start $init))"#,
     );
@@ -230,7 +233,7 @@ fn without_invoke_runs_the_start_function_and_start_export() {
     assert!(text.starts_with("error: wasm trap: unreachable"), "{text}");
     assert!(text.contains("<module>!init"), "{text}");
     // `_start` runs after the start function, which it can see.
-    let file = module(
+    let (_dir, file) = module(
         "start-export",
         r#"(module
           (global $ready (mut i32) (i32.const 0))
@@ -246,7 +249,7 @@ fn without_invoke_runs_the_start_function_and_start_export() {
         "{text}"
     );
     // A `_start` that needs arguments is not called.
-    let file = module(
+    let (_dir, file) = module(
         "start-params",
         r#"(module (func (export "_start") (param i32) unreachable))"#,
     );
@@ -255,7 +258,7 @@ fn without_invoke_runs_the_start_function_and_start_export() {
 
 #[test]
 fn wrong_argument_count() {
-    let file = module("count", VALUES);
+    let (_dir, file) = module("count", VALUES);
     let text = run_fails(&[&file, "--invoke", "add", "1"]);
     assert!(text.contains("`add` takes 2 arguments"), "{text}");
     assert!(text.contains("(param i32 i32)"), "{text}");
@@ -268,7 +271,7 @@ fn wrong_argument_count() {
 
 #[test]
 fn wrong_argument_types() {
-    let file = module("types", VALUES);
+    let (_dir, file) = module("types", VALUES);
     let cases: &[(&str, &[&str], &str)] = &[
         (
             "add",
@@ -318,7 +321,7 @@ fn wrong_argument_types() {
 
 #[test]
 fn unknown_export_lists_the_exported_functions() {
-    let file = module(
+    let (_dir, file) = module(
         "unknown",
         r#"(module (memory (export "memory") 1)
           (func (export "alpha") (param i32) (result i64) (i64.const 0))
@@ -339,7 +342,7 @@ fn unknown_export_lists_the_exported_functions() {
     );
     assert!(text.contains("alpha"), "{text}");
 
-    let file = module("no-funcs", r#"(module (memory (export "memory") 1))"#);
+    let (_dir, file) = module("no-funcs", r#"(module (memory (export "memory") 1))"#);
     let text = run_fails(&[&file, "--invoke", "main"]);
     assert!(text.contains("exports no functions"), "{text}");
 }
@@ -352,7 +355,7 @@ const IMPORTS: &str = r#"(module
 
 #[test]
 fn imports_are_listed_as_an_error() {
-    let file = module("imports", IMPORTS);
+    let (_dir, file) = module("imports", IMPORTS);
     let text = run_fails(&[&file, "--invoke", "quiet"]);
     assert!(text.contains("imports 2 items"), "{text}");
     assert!(text.contains("`env`.`log`: (func (param i32))"), "{text}");
@@ -362,7 +365,7 @@ fn imports_are_listed_as_an_error() {
 
 #[test]
 fn trap_unknown_imports_defines_trapping_functions() {
-    let file = module("trap-imports", IMPORTS);
+    let (_dir, file) = module("trap-imports", IMPORTS);
     assert_eq!(
         run_ok(&[&file, "--trap-unknown-imports", "--invoke", "quiet"]),
         "5\n"
@@ -378,7 +381,7 @@ fn trap_unknown_imports_defines_trapping_functions() {
 
 #[test]
 fn trap_unknown_imports_still_rejects_other_imports() {
-    let file = module(
+    let (_dir, file) = module(
         "other-imports",
         r#"(module
           (import "env" "memory" (memory 1))
@@ -567,11 +570,13 @@ const CALC: &str = r#"(component
   (instance $text (export "hello" (func $hello)))
   (export "my:words/text@1.0.0" (instance $text)))"#;
 
-/// Writes `wat` to `<test>/component.wat` and returns its path.
-fn component(test: &str, wat: &str) -> String {
-    let path = scratch(test).join("component.wat");
+/// Writes `wat` to `<test>/component.wat`: the scratch directory, which
+/// must be kept as long as the file is used, and the file's path.
+fn component(test: &str, wat: &str) -> (Scratch, String) {
+    let dir = scratch(test);
+    let path = dir.join("component.wat");
     std::fs::write(&path, wat).expect("write component");
-    path.display().to_string()
+    (dir, path.display().to_string())
 }
 
 /// `weft run FILE --invoke CALL`'s standard output.
@@ -581,7 +586,7 @@ fn invoke(file: &str, call: &str) -> String {
 
 #[test]
 fn component_functions_take_and_return_wave_values() {
-    let file = component("component-values", CALC);
+    let (_dir, file) = component("component-values", CALC);
     let cases: &[(&str, &str)] = &[
         ("add(40, 2)", "42\n"),
         ("add(4294967295, 1)", "0\n"),
@@ -620,7 +625,7 @@ fn component_functions_take_and_return_wave_values() {
 
 #[test]
 fn component_records_and_variants_round_trip() {
-    let file = component("component-record", CALC);
+    let (_dir, file) = component("component-record", CALC);
     let person = r#"{name: "ada", age: 36, tags: ["math", "engines"], email: some("ada@example.org"), score: err("none yet"), shape: rect((1.5, 2)), perms: {read, write}, color: blue}"#;
     // The option field left out is written as none (and so left out).
     assert_eq!(
@@ -636,7 +641,7 @@ fn component_records_and_variants_round_trip() {
 
 #[test]
 fn component_interface_functions_by_short_and_full_name() {
-    let file = component("component-interfaces", CALC);
+    let (_dir, file) = component("component-interfaces", CALC);
     for call in ["ops.double(21)", "ops#double(21)", "double(21)"] {
         assert_eq!(invoke(&file, call), "42\n", "{call}");
     }
@@ -654,7 +659,7 @@ fn component_interface_functions_by_short_and_full_name() {
 
 #[test]
 fn component_traps_are_reported() {
-    let file = component("component-trap", CALC);
+    let (_dir, file) = component("component-trap", CALC);
     assert_eq!(invoke(&file, "div(7, 2)"), "3\n");
     let text = run_fails(&[&file, "--invoke", "div(7, 0)"]);
     assert!(
@@ -668,7 +673,7 @@ fn component_traps_are_reported() {
 
 #[test]
 fn component_arguments_that_do_not_fit() {
-    let file = component("component-args", CALC);
+    let (_dir, file) = component("component-args", CALC);
     let cases: &[(&str, &str)] = &[
         (
             "add(1, \"x\")",
@@ -718,7 +723,7 @@ fn component_arguments_that_do_not_fit() {
 
 #[test]
 fn component_unknown_function_lists_the_exports() {
-    let file = component("component-unknown", CALC);
+    let (_dir, file) = component("component-unknown", CALC);
     let text = run_fails(&[&file, "--invoke", "gamma(1)"]);
     assert!(
         text.starts_with("error: no exported function named `gamma`; exported functions:\n"),
@@ -739,7 +744,7 @@ fn component_unknown_function_lists_the_exports() {
     // Exported types are not functions.
     assert!(!text.contains("  color"), "{text}");
 
-    let file = component("component-empty", "(component)");
+    let (_dir, file) = component("component-empty", "(component)");
     assert_eq!(run_ok(&[&file]), "");
     let text = run_fails(&[&file, "--invoke", "main()"]);
     assert!(
@@ -792,7 +797,7 @@ const MODULE_IMPORT_COMPONENT: &str = r#"(component
 
 #[test]
 fn component_imports_are_an_error_naming_them() {
-    let file = component("component-imports", IMPORTS_COMPONENT);
+    let (_dir, file) = component("component-imports", IMPORTS_COMPONENT);
     let text = run_fails(&[&file, "--invoke", "quiet()"]);
     assert!(text.contains("cannot instantiate"), "{text}");
     assert!(text.contains("missing import `log`"), "{text}");
@@ -805,7 +810,7 @@ fn component_imports_are_an_error_naming_them() {
 
 #[test]
 fn component_trap_unknown_imports_defines_trapping_functions() {
-    let file = component("component-trap-imports", IMPORTS_COMPONENT);
+    let (_dir, file) = component("component-trap-imports", IMPORTS_COMPONENT);
     assert_eq!(
         run_ok(&[&file, "--trap-unknown-imports", "--invoke", "quiet()"]),
         "5\n"
@@ -817,7 +822,7 @@ fn component_trap_unknown_imports_defines_trapping_functions() {
     );
     // Imported instances are filled in too: their functions trap when
     // called, their resource types are host types.
-    let file = component("component-instance-import", INSTANCE_IMPORT_COMPONENT);
+    let (_dir, file) = component("component-instance-import", INSTANCE_IMPORT_COMPONENT);
     assert_eq!(
         run_ok(&[&file, "--trap-unknown-imports", "--invoke", "quiet()"]),
         "5\n"
@@ -839,7 +844,7 @@ fn component_trap_unknown_imports_defines_trapping_functions() {
 
 #[test]
 fn component_trap_unknown_imports_cannot_make_up_modules() {
-    let file = component("component-module-import", MODULE_IMPORT_COMPONENT);
+    let (_dir, file) = component("component-module-import", MODULE_IMPORT_COMPONENT);
     let text = run_fails(&[&file, "--trap-unknown-imports", "--invoke", "quiet()"]);
     assert!(text.contains("missing import `helper`"), "{text}");
     assert!(
@@ -880,7 +885,7 @@ const RESOURCES: &str = r#"(component
 
 #[test]
 fn component_resources_are_printed_but_cannot_be_passed() {
-    let file = component("component-resources", RESOURCES);
+    let (_dir, file) = component("component-resources", RESOURCES);
     assert_eq!(invoke(&file, "make(42)"), "own<resource #42>\n");
     // The owned resource is dropped after it is printed: its destructor
     // runs.

@@ -1,8 +1,13 @@
 //! `weft wit` options and error paths, on the example library's WIT and
 //! on inputs made for each error.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
+
+#[path = "common/scratch.rs"]
+mod scratch;
+
+use scratch::Scratch;
 
 fn weft(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_weft"))
@@ -18,12 +23,9 @@ fn example() -> String {
         .to_string()
 }
 
-/// A fresh scratch directory for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("weft-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir
+/// A fresh scratch directory for one test, removed when dropped.
+fn scratch(name: &str) -> Scratch {
+    Scratch::new("cli", name)
 }
 
 fn stdout(output: &Output) -> String {
@@ -82,7 +84,6 @@ fn world_option_keeps_only_that_world() {
         "{}",
         stderr(&output)
     );
-    std::fs::remove_dir_all(dir).ok();
 }
 
 #[test]
@@ -152,5 +153,4 @@ fn errors_name_the_input_and_exit_with_status_1() {
             "{path}: expected `{expected}`: {message}"
         );
     }
-    std::fs::remove_dir_all(dir).ok();
 }

@@ -159,18 +159,44 @@ fn wit_files(path: &Path, files: &mut Vec<PathBuf>) {
 mod tests {
     use super::*;
 
+    /// A fresh, empty directory `name` under the system's temporary one,
+    /// removed with everything in it when dropped, also when a failed
+    /// assertion unwinds the test, so that runs leave nothing behind.
+    /// Derefs to its [`Path`].
+    struct TempDir(PathBuf);
+
+    impl TempDir {
+        fn new(name: String) -> TempDir {
+            let dir = std::env::temp_dir().join(name);
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).unwrap();
+            TempDir(dir)
+        }
+    }
+
+    impl std::ops::Deref for TempDir {
+        type Target = Path;
+
+        fn deref(&self) -> &Path {
+            &self.0
+        }
+    }
+
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
     fn manifest(text: &str) -> Result<(Option<String>, Option<String>), String> {
-        let dir = std::env::temp_dir().join(format!(
+        let dir = TempDir::new(format!(
             "weft-macros-config-{}-{}",
             std::process::id(),
             text.len()
         ));
-        std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("Cargo.toml");
         std::fs::write(&path, text).unwrap();
-        let result = metadata(&path);
-        std::fs::remove_dir_all(&dir).unwrap();
-        result
+        metadata(&path)
     }
 
     #[test]
@@ -198,14 +224,13 @@ mod tests {
 
     #[test]
     fn wit_files_lists_a_directory_and_its_deps() {
-        let dir = std::env::temp_dir().join(format!("weft-macros-files-{}", std::process::id()));
+        let dir = TempDir::new(format!("weft-macros-files-{}", std::process::id()));
         std::fs::create_dir_all(dir.join("deps/x")).unwrap();
         std::fs::write(dir.join("a.wit"), "").unwrap();
         std::fs::write(dir.join("notes.md"), "").unwrap();
         std::fs::write(dir.join("deps/x/b.wit"), "").unwrap();
         let mut files = Vec::new();
         wit_files(&dir, &mut files);
-        std::fs::remove_dir_all(&dir).unwrap();
         assert_eq!(files, [dir.join("a.wit"), dir.join("deps/x/b.wit")]);
     }
 }

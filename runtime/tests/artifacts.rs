@@ -6,7 +6,8 @@
 
 mod common;
 
-use std::path::PathBuf;
+use std::ops::Deref;
+use std::path::{Path, PathBuf};
 
 use common::kitchen_sink::{kitchen_sink, Sink, COMPOUND, RESOURCES};
 use weft_runtime::component::{Component, Val as CVal};
@@ -180,13 +181,43 @@ fn artifacts_are_refused_with_the_reason() {
     assert!(!weft_runtime::is_artifact(&wasm));
 }
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("weft-artifacts-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
+/// A path under the system's temporary directory for one test's cache,
+/// `weft-artifacts-{name}-{pid}`: nothing there at first (the cache makes
+/// the directory), and removed with everything in it when dropped, also
+/// when a failed assertion unwinds the test, so that runs leave nothing
+/// behind. Derefs to its [`Path`].
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        let dir =
+            std::env::temp_dir().join(format!("weft-artifacts-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        TempDir(dir)
+    }
 }
 
-fn cached_engine(dir: &std::path::Path) -> Engine {
+impl Deref for TempDir {
+    type Target = Path;
+
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for TempDir {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn cached_engine(dir: &Path) -> Engine {
     Engine::new(&Config {
         cache_dir: Some(dir.to_path_buf()),
         ..Config::default()
@@ -196,7 +227,7 @@ fn cached_engine(dir: &std::path::Path) -> Engine {
 
 #[test]
 fn the_cache_compiles_once_per_component_and_settings() {
-    let dir = temp_dir("component");
+    let dir = TempDir::new("component");
     let bytes = common::guests::component("kitchen-sink");
     let first = Component::new(&cached_engine(&dir), &bytes).unwrap();
     assert!(!first.from_cache());
@@ -216,7 +247,7 @@ fn the_cache_compiles_once_per_component_and_settings() {
 
     // Other settings, other code: a second entry, not a wrong hit.
     let fuel = Engine::new(&Config {
-        cache_dir: Some(dir.clone()),
+        cache_dir: Some(dir.to_path_buf()),
         consume_fuel: true,
         ..Config::default()
     })
@@ -237,12 +268,11 @@ fn the_cache_compiles_once_per_component_and_settings() {
     assert!(Component::new(&cached_engine(&dir), &bytes)
         .unwrap()
         .from_cache());
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn the_cache_serves_core_modules_and_reports_invalid_wasm() {
-    let dir = temp_dir("module");
+    let dir = TempDir::new("module");
     let wasm = wat::parse_str(WAT).unwrap();
     let engine = cached_engine(&dir);
     assert!(!Module::new(&engine, &wasm).unwrap().from_cache());
@@ -258,5 +288,4 @@ fn the_cache_serves_core_modules_and_reports_invalid_wasm() {
         1,
         "nothing cached for bad wasm"
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -20,6 +20,7 @@ mod common;
 use common::flat_env::Env;
 use common::{error, ok};
 
+use std::ops::Deref;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::ptr;
@@ -137,11 +138,39 @@ fn check_calls(env: &Env) {
     assert_eq!(env.call_flat("divide", &[7, 2], 1), Ok(vec![3]));
 }
 
-/// A fresh directory under the system's temporary one.
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("weft-capi-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
+/// A path under the system's temporary directory for one test's cache,
+/// `weft-capi-{name}-{pid}`: nothing there at first (the cache makes the
+/// directory), and removed with everything in it when dropped, also when a
+/// failed assertion unwinds the test, so that runs leave nothing behind.
+/// Derefs to its [`Path`].
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!("weft-capi-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        TempDir(dir)
+    }
+}
+
+impl Deref for TempDir {
+    type Target = Path;
+
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for TempDir {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 /// The cache entries in `dir`.
@@ -207,7 +236,7 @@ fn one_artifact_many_components_and_threads() {
 
 #[test]
 fn a_cache_dir_serves_a_second_engine() {
-    let dir = temp_dir("cache");
+    let dir = TempDir::new("cache");
     let wasm = common::flat_component_bytes();
 
     let first = engine_with_cache(Some(&dir));
@@ -264,7 +293,6 @@ fn a_cache_dir_serves_a_second_engine() {
             weft_engine_delete(engine);
         }
     }
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 /// The child's part of `the_default_cache_follows_the_environment`.
@@ -330,7 +358,7 @@ fn the_default_cache_follows_the_environment() {
         }
         return;
     }
-    let dir = temp_dir("default");
+    let dir = TempDir::new("default");
     let run = |mode: &str, extra: &[(&str, &str)]| {
         let mut command = Command::new(std::env::current_exe().unwrap());
         command
@@ -341,7 +369,7 @@ fn the_default_cache_follows_the_environment() {
                 "--test-threads=1",
             ])
             .env(CHILD, mode)
-            .env("WEFT_CACHE_DIR", &dir)
+            .env("WEFT_CACHE_DIR", dir.as_os_str())
             .env_remove("WEFT_NO_CACHE");
         for (k, v) in extra {
             command.env(k, v);
@@ -362,7 +390,6 @@ fn the_default_cache_follows_the_environment() {
     // WEFT_NO_CACHE wins over WEFT_CACHE_DIR; "0" does not count.
     run("none", &[("WEFT_NO_CACHE", "1")]);
     run("again", &[("WEFT_NO_CACHE", "0")]);
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]

@@ -96,15 +96,47 @@ mod tests {
         .unwrap()
     }
 
-    fn temp_dir(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("weft-cache-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        dir
+    /// A path under the system's temporary directory for one test,
+    /// `weft-cache-{name}-{pid}`: nothing there at first, and removed when
+    /// dropped (a directory with everything in it, or the file a test put
+    /// there), also when a failed assertion unwinds the test, so that runs
+    /// leave nothing behind. Derefs to its [`Path`].
+    struct TempDir(PathBuf);
+
+    impl TempDir {
+        fn new(name: &str) -> TempDir {
+            let dir =
+                std::env::temp_dir().join(format!("weft-cache-{name}-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            TempDir(dir)
+        }
+    }
+
+    impl std::ops::Deref for TempDir {
+        type Target = Path;
+
+        fn deref(&self) -> &Path {
+            &self.0
+        }
+    }
+
+    impl AsRef<Path> for TempDir {
+        fn as_ref(&self) -> &Path {
+            &self.0
+        }
+    }
+
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            if std::fs::remove_dir_all(&self.0).is_err() {
+                let _ = std::fs::remove_file(&self.0);
+            }
+        }
     }
 
     #[test]
     fn compiles_once_then_loads() {
-        let dir = temp_dir("once");
+        let dir = TempDir::new("once");
         let engine = engine(&dir.join("nested"));
         let cache = Cache::of(&engine, Kind::Module, b"wasm").unwrap();
         let compile = || Ok(7u8);
@@ -120,12 +152,11 @@ mod tests {
         );
         let entries: Vec<_> = std::fs::read_dir(dir.join("nested")).unwrap().collect();
         assert_eq!(entries.len(), 1, "no temporary file is left");
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
     fn a_damaged_entry_is_replaced() {
-        let dir = temp_dir("damaged");
+        let dir = TempDir::new("damaged");
         let engine = engine(&dir);
         let cache = Cache::of(&engine, Kind::Module, b"wasm").unwrap();
         std::fs::create_dir_all(&dir).unwrap();
@@ -140,23 +171,21 @@ mod tests {
         let got = cache.load_or_compile(load, || Ok(2), |_| b"good".to_vec());
         assert_eq!(got.unwrap(), (2, false));
         assert_eq!(std::fs::read(&cache.path).unwrap(), b"good");
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
     fn an_unwritable_cache_still_compiles() {
-        let dir = temp_dir("unwritable");
+        let dir = TempDir::new("unwritable");
         std::fs::write(&dir, b"a file where the directory should be").unwrap();
         let engine = engine(&dir);
         let cache = Cache::of(&engine, Kind::Module, b"wasm").unwrap();
         let got = cache.load_or_compile(|_| Ok(1), || Ok(2), |_| vec![]);
         assert_eq!(got.unwrap(), (2, false));
-        std::fs::remove_file(&dir).unwrap();
     }
 
     #[test]
     fn a_compile_error_is_returned() {
-        let dir = temp_dir("error");
+        let dir = TempDir::new("error");
         let engine = engine(&dir);
         let cache = Cache::of(&engine, Kind::Module, b"wasm").unwrap();
         let got: Result<(u8, bool), Error> =
