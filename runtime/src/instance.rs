@@ -118,9 +118,8 @@ impl Instance {
                 index: handles.memories[m as usize],
             }),
             EntityIndex::Func(f) => {
-                let data = &store.instances[self.index as usize];
-                let offsets = vmoffsets(data.module.info());
-                let funcref = data.vmctx_field(offsets.func(f)) as *const VMFuncRef;
+                let data = &mut store.instances[self.index as usize];
+                let funcref = data.funcref(f) as *const VMFuncRef;
                 let ty = data.module.info().func_type(f).clone();
                 Extern::Func(store.add_func(funcref, ty))
             }
@@ -242,7 +241,11 @@ fn check_import(module: &Module, index: usize, given: &ExternType) -> Result<(),
 }
 
 /// Evaluates a constant expression to slot bits.
-fn eval(data: &InstanceData, offsets: &crate::vm::offsets::VMOffsets, expr: &[ConstOp]) -> u128 {
+fn eval(
+    data: &mut InstanceData,
+    offsets: &crate::vm::offsets::VMOffsets,
+    expr: &[ConstOp],
+) -> u128 {
     let mut stack: Vec<u128> = Vec::new();
     for op in expr {
         let value = match *op {
@@ -251,7 +254,7 @@ fn eval(data: &InstanceData, offsets: &crate::vm::offsets::VMOffsets, expr: &[Co
             ConstOp::F32(bits) => u128::from(bits),
             ConstOp::F64(bits) => u128::from(bits),
             ConstOp::RefNull(_) => 0,
-            ConstOp::RefFunc(f) => data.vmctx_field(offsets.func(f)) as u128,
+            ConstOp::RefFunc(f) => data.funcref(f) as u128,
             ConstOp::GlobalGet(g) => {
                 let ptr = data.vmctx_field(offsets.global(g)) as *const VMGlobal;
                 // SAFETY: global fields point at live globals of the store.
@@ -368,23 +371,8 @@ pub(crate) fn instantiate(
         let _ = i;
     }
 
-    // Defined functions.
-    let code = module.code();
-    for defined in 0..info.defined_funcs() {
-        let index = info.imported_funcs + defined;
-        let type_index = info.funcs[index as usize] as usize;
-        let funcref = VMFuncRef::new(
-            code.address(code.funcs[defined as usize]),
-            code.address(code.array_calls[type_index]),
-            vmctx,
-            module.type_ids()[type_index],
-        );
-        let at = offsets.defined_funcref(defined);
-        let ptr = vmctx + at as usize;
-        // SAFETY: `at` lies inside the vmctx block, 16-byte aligned.
-        unsafe { *(ptr as *mut VMFuncRef) = funcref };
-        data.set_vmctx_field(offsets.func(index), ptr);
-    }
+    // Defined functions get their `VMFuncRef` on first use
+    // (`InstanceData::funcref`).
 
     // Defined memories.
     for ty in &info.memories[info.imported_memories as usize..] {
@@ -402,7 +390,7 @@ pub(crate) fn instantiate(
     // Defined globals, in order (an initialiser may read earlier ones).
     for (i, init) in info.global_inits.iter().enumerate() {
         let index = info.imported_globals + i as u32;
-        let bits = eval(&data, &offsets, init);
+        let bits = eval(&mut data, &offsets, init);
         let ptr = (vmctx + offsets.defined_global(index) as usize) as *mut VMGlobal;
         // SAFETY: the global's storage lies inside the vmctx block,
         // 16-byte aligned; the block lives as long as the store.
@@ -419,7 +407,7 @@ pub(crate) fn instantiate(
         let index = info.imported_tables + i as u32;
         let init = init
             .as_ref()
-            .map_or(0, |e| eval(&data, &offsets, e) as usize);
+            .map_or(0, |e| eval(&mut data, &offsets, e) as usize);
         let mut table = Box::new(TableData::new(info.tables[index as usize], init));
         let ptr: *mut TableData = &mut *table;
         data.set_vmctx_field(offsets.table(index), table.vm_table_ptr() as usize);
@@ -435,7 +423,7 @@ pub(crate) fn instantiate(
         .map(|seg| {
             seg.items
                 .iter()
-                .map(|e| eval(&data, &offsets, e) as usize)
+                .map(|e| eval(&mut data, &offsets, e) as usize)
                 .collect()
         })
         .collect();
@@ -477,7 +465,7 @@ pub(crate) fn instantiate(
         index: instance_index,
     };
     if let Some(start) = info.start {
-        let funcref = data.vmctx_field(offsets.func(start)) as *const VMFuncRef;
+        let funcref = data.funcref(start) as *const VMFuncRef;
         let mut slots = [0u128; 1];
         store.call_raw(funcref, &mut slots)?;
     }

@@ -391,6 +391,37 @@ impl<'a, 'b> Translator<'a, 'b> {
         self.b.ins().iadd(base, offset)
     }
 
+    /// `ref.func`: the function's `VMFuncRef` pointer from the vmctx. A
+    /// defined function's is null until first used, and then the
+    /// `ref_func` builtin (in a cold block) writes it.
+    fn ref_func(&mut self, function_index: u32) -> Value {
+        if function_index < self.env.info.imported_funcs {
+            return self.env.funcref(&mut self.b, self.vmctx, function_index);
+        }
+        // Not a `readonly` load: the field changes once.
+        let field = self.env.offsets.func(function_index) as i32;
+        let funcref = self.b.ins().load(types::I64, trusted(), self.vmctx, field);
+        let init = self.b.create_block();
+        let done = self.b.create_block();
+        let result = self.b.append_block_param(done, types::I64);
+        self.b.set_cold_block(init);
+        self.b
+            .ins()
+            .brif(funcref, done, &[funcref.into()], init, &[]);
+        self.b.seal_block(init);
+        self.b.switch_to_block(init);
+        let index = self.i32_const(function_index);
+        let results = self
+            .env
+            .call_builtin(&mut self.b, self.vmctx, Builtin::RefFunc, &[index]);
+        // Null only if the builtin failed (a pending trap says why).
+        self.b.ins().trapz(results[0], codes::LIBCALL);
+        self.b.ins().jump(done, &[results[0].into()]);
+        self.b.seal_block(done);
+        self.b.switch_to_block(done);
+        result
+    }
+
     fn call_builtin_checked(&mut self, builtin: Builtin, args: &[Value]) {
         let results = self
             .env
@@ -885,7 +916,7 @@ impl<'a, 'b> Translator<'a, 'b> {
                 self.push(v);
             }
             O::RefFunc { function_index } => {
-                let v = self.env.funcref(&mut self.b, self.vmctx, function_index);
+                let v = self.ref_func(function_index);
                 self.push(v);
             }
 

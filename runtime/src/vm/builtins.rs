@@ -51,6 +51,9 @@ pub enum Builtin {
     TableInit,
     /// `(segment)`.
     ElemDrop,
+    /// `(function) -> funcref`: a defined function's `VMFuncRef`, written
+    /// on first use.
+    RefFunc,
 }
 
 impl Builtin {
@@ -61,7 +64,7 @@ impl Builtin {
             Builtin::MemoryGrow => &[I32, I32],
             Builtin::MemoryFill => &[I32, I32, I32, I32],
             Builtin::MemoryCopy | Builtin::MemoryInit => &[I32, I32, I32, I32, I32],
-            Builtin::DataDrop | Builtin::ElemDrop => &[I32],
+            Builtin::DataDrop | Builtin::ElemDrop | Builtin::RefFunc => &[I32],
             Builtin::TableGrow => &[I32, I64, I32],
             Builtin::TableFill => &[I32, I32, I64, I32],
             Builtin::TableCopy | Builtin::TableInit => &[I32, I32, I32, I32, I32],
@@ -72,6 +75,7 @@ impl Builtin {
     pub fn results(self) -> &'static [Type] {
         match self {
             Builtin::DataDrop | Builtin::ElemDrop => &[],
+            Builtin::RefFunc => &[types::I64],
             _ => &[types::I32],
         }
     }
@@ -96,6 +100,7 @@ pub struct Builtins {
     table_copy: unsafe extern "C" fn(*mut u8, u32, u32, u32, u32, u32) -> u32,
     table_init: unsafe extern "C" fn(*mut u8, u32, u32, u32, u32, u32) -> u32,
     elem_drop: unsafe extern "C" fn(*mut u8, u32),
+    ref_func: unsafe extern "C" fn(*mut u8, u32) -> usize,
 }
 
 /// The library functions.
@@ -110,6 +115,7 @@ pub static BUILTINS: Builtins = Builtins {
     table_copy,
     table_init,
     elem_drop,
+    ref_func,
 };
 
 /// Runs a library call body, turning a panic (a bug) into a trap instead
@@ -192,6 +198,20 @@ unsafe extern "C" fn memory_init(
             .memory_init(mem, segment, dst, src, len)
             .map(|()| 0)
     })
+}
+
+unsafe extern "C" fn ref_func(vmctx: *mut u8, func: u32) -> usize {
+    // SAFETY: called by compiled code with its own vmctx.
+    let instance = unsafe { instance(vmctx) };
+    // Validation guarantees `func` is a defined function of the module: a
+    // panic here is a bug, reported as a trap (the caller traps on null).
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| instance.funcref(func)))
+        .unwrap_or_else(|_| {
+            set_pending_trap(TrapKind::Host(
+                "internal error in a runtime library call".into(),
+            ));
+            0
+        })
 }
 
 unsafe extern "C" fn data_drop(vmctx: *mut u8, segment: u32) {

@@ -207,6 +207,43 @@ impl InstanceData {
         unsafe { std::slice::from_raw_parts_mut(self.vmctx.as_mut_ptr() as *mut u8, len) }
     }
 
+    /// The `VMFuncRef` address of function `index` (imported or defined),
+    /// as `funcref` values hold it.
+    ///
+    /// A defined function's `VMFuncRef` is written on first use, not at
+    /// instantiation: a module with thousands of functions would otherwise
+    /// pay for all of them, where most are only ever called directly.
+    /// Until then its pointer field in the vmctx is null; compiled
+    /// `ref.func` checks that field and calls the `ref_func` builtin when
+    /// it is.
+    pub fn funcref(&mut self, index: u32) -> usize {
+        let offsets = crate::compile::vmoffsets(self.module.info());
+        let field = offsets.func(index);
+        let ptr = self.vmctx_field(field);
+        if ptr != 0 {
+            return ptr;
+        }
+        let info = self.module.info();
+        let defined = index
+            .checked_sub(info.imported_funcs)
+            .expect("imported functions are set at instantiation");
+        let type_index = info.funcs[index as usize] as usize;
+        let code = self.module.code();
+        let vmctx = self.vmctx_ptr() as usize;
+        let funcref = VMFuncRef::new(
+            code.address(code.funcs[defined as usize]),
+            code.address(code.array_calls[type_index]),
+            vmctx,
+            self.module.type_ids()[type_index],
+        );
+        let at = vmctx + offsets.defined_funcref(defined) as usize;
+        // SAFETY: `at` lies inside the vmctx block, 16-byte aligned, and
+        // nothing else refers to it before the pointer below is set.
+        unsafe { *(at as *mut VMFuncRef) = funcref };
+        self.set_vmctx_field(field, at);
+        at
+    }
+
     /// The instance a vmctx belongs to.
     ///
     /// # Safety
