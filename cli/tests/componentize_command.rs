@@ -16,7 +16,7 @@ use wasm_encoder::Encode;
 use weft_runtime::component::{Component, Instance, Linker, ResourceType, Val};
 use weft_runtime::{Engine, Store, Trap, TrapKind};
 
-#[path = "common/scratch.rs"]
+#[path = "../../runtime/tests/common/scratch.rs"]
 mod scratch;
 
 use scratch::Scratch;

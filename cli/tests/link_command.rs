@@ -17,6 +17,7 @@ mod common {
     pub mod guests;
     #[path = "../../../linker/tests/common/scenario.rs"]
     pub mod scenario;
+    #[path = "../../../runtime/tests/common/scratch.rs"]
     pub mod scratch;
 }
 

@@ -4,7 +4,7 @@
 
 use std::process::{Command, Output};
 
-#[path = "common/scratch.rs"]
+#[path = "../../runtime/tests/common/scratch.rs"]
 mod scratch;
 
 use scratch::Scratch;

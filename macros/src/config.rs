@@ -156,44 +156,20 @@ fn wit_files(path: &Path, files: &mut Vec<PathBuf>) {
 }
 
 #[cfg(test)]
+#[path = "../../runtime/tests/common/scratch.rs"]
+mod scratch;
+
+#[cfg(test)]
 mod tests {
+    use super::scratch::Scratch;
     use super::*;
-
-    /// A fresh, empty directory `name` under the system's temporary one,
-    /// removed with everything in it when dropped, also when a failed
-    /// assertion unwinds the test, so that runs leave nothing behind.
-    /// Derefs to its [`Path`].
-    struct TempDir(PathBuf);
-
-    impl TempDir {
-        fn new(name: String) -> TempDir {
-            let dir = std::env::temp_dir().join(name);
-            let _ = std::fs::remove_dir_all(&dir);
-            std::fs::create_dir_all(&dir).unwrap();
-            TempDir(dir)
-        }
-    }
-
-    impl std::ops::Deref for TempDir {
-        type Target = Path;
-
-        fn deref(&self) -> &Path {
-            &self.0
-        }
-    }
-
-    impl Drop for TempDir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
     fn manifest(text: &str) -> Result<(Option<String>, Option<String>), String> {
-        let dir = TempDir::new(format!(
-            "weft-macros-config-{}-{}",
-            std::process::id(),
-            text.len()
-        ));
+        // Tests run in parallel: each manifest gets its own directory.
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let id = NEXT.fetch_add(1, Ordering::Relaxed);
+        let dir = Scratch::new("macros-config", &id.to_string());
         let path = dir.join("Cargo.toml");
         std::fs::write(&path, text).unwrap();
         metadata(&path)
@@ -224,7 +200,7 @@ mod tests {
 
     #[test]
     fn wit_files_lists_a_directory_and_its_deps() {
-        let dir = TempDir::new(format!("weft-macros-files-{}", std::process::id()));
+        let dir = Scratch::new("macros", "files");
         std::fs::create_dir_all(dir.join("deps/x")).unwrap();
         std::fs::write(dir.join("a.wit"), "").unwrap();
         std::fs::write(dir.join("notes.md"), "").unwrap();

@@ -5,11 +5,13 @@
 //! `Config::cache_dir` compiling once and loading after.
 
 mod common;
+#[path = "common/scratch.rs"]
+mod scratch;
 
-use std::ops::Deref;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use common::kitchen_sink::{kitchen_sink, Sink, COMPOUND, RESOURCES};
+use scratch::Scratch;
 use weft_runtime::component::{Component, Val as CVal};
 use weft_runtime::{Config, Engine, Error, Linker, Module, Store, TrapKind, Val};
 
@@ -181,42 +183,6 @@ fn artifacts_are_refused_with_the_reason() {
     assert!(!weft_runtime::is_artifact(&wasm));
 }
 
-/// A path under the system's temporary directory for one test's cache,
-/// `weft-artifacts-{name}-{pid}`: nothing there at first (the cache makes
-/// the directory), and removed with everything in it when dropped, also
-/// when a failed assertion unwinds the test, so that runs leave nothing
-/// behind. Derefs to its [`Path`].
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let dir =
-            std::env::temp_dir().join(format!("weft-artifacts-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        TempDir(dir)
-    }
-}
-
-impl Deref for TempDir {
-    type Target = Path;
-
-    fn deref(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl AsRef<Path> for TempDir {
-    fn as_ref(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 fn cached_engine(dir: &Path) -> Engine {
     Engine::new(&Config {
         cache_dir: Some(dir.to_path_buf()),
@@ -227,7 +193,7 @@ fn cached_engine(dir: &Path) -> Engine {
 
 #[test]
 fn the_cache_compiles_once_per_component_and_settings() {
-    let dir = TempDir::new("component");
+    let dir = Scratch::vacant("artifacts", "component");
     let bytes = common::guests::component("kitchen-sink");
     let first = Component::new(&cached_engine(&dir), &bytes).unwrap();
     assert!(!first.from_cache());
@@ -272,7 +238,7 @@ fn the_cache_compiles_once_per_component_and_settings() {
 
 #[test]
 fn the_cache_serves_core_modules_and_reports_invalid_wasm() {
-    let dir = TempDir::new("module");
+    let dir = Scratch::vacant("artifacts", "module");
     let wasm = wat::parse_str(WAT).unwrap();
     let engine = cached_engine(&dir);
     assert!(!Module::new(&engine, &wasm).unwrap().from_cache());

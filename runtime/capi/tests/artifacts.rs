@@ -16,11 +16,13 @@
 #![allow(clippy::undocumented_unsafe_blocks)]
 
 mod common;
+#[path = "../../tests/common/scratch.rs"]
+mod scratch;
 
 use common::flat_env::Env;
 use common::{error, ok};
+use scratch::Scratch;
 
-use std::ops::Deref;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::ptr;
@@ -138,41 +140,6 @@ fn check_calls(env: &Env) {
     assert_eq!(env.call_flat("divide", &[7, 2], 1), Ok(vec![3]));
 }
 
-/// A path under the system's temporary directory for one test's cache,
-/// `weft-capi-{name}-{pid}`: nothing there at first (the cache makes the
-/// directory), and removed with everything in it when dropped, also when a
-/// failed assertion unwinds the test, so that runs leave nothing behind.
-/// Derefs to its [`Path`].
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!("weft-capi-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        TempDir(dir)
-    }
-}
-
-impl Deref for TempDir {
-    type Target = Path;
-
-    fn deref(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl AsRef<Path> for TempDir {
-    fn as_ref(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 /// The cache entries in `dir`.
 fn entries(dir: &Path) -> Vec<PathBuf> {
     std::fs::read_dir(dir)
@@ -236,7 +203,7 @@ fn one_artifact_many_components_and_threads() {
 
 #[test]
 fn a_cache_dir_serves_a_second_engine() {
-    let dir = TempDir::new("cache");
+    let dir = Scratch::vacant("capi", "cache");
     let wasm = common::flat_component_bytes();
 
     let first = engine_with_cache(Some(&dir));
@@ -358,7 +325,7 @@ fn the_default_cache_follows_the_environment() {
         }
         return;
     }
-    let dir = TempDir::new("default");
+    let dir = Scratch::vacant("capi", "default");
     let run = |mode: &str, extra: &[(&str, &str)]| {
         let mut command = Command::new(std::env::current_exe().unwrap());
         command

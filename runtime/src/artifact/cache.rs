@@ -84,7 +84,12 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
 }
 
 #[cfg(test)]
+#[path = "../../tests/common/scratch.rs"]
+mod scratch;
+
+#[cfg(test)]
 mod tests {
+    use super::scratch::Scratch;
     use super::*;
     use crate::engine::Config;
 
@@ -96,47 +101,9 @@ mod tests {
         .unwrap()
     }
 
-    /// A path under the system's temporary directory for one test,
-    /// `weft-cache-{name}-{pid}`: nothing there at first, and removed when
-    /// dropped (a directory with everything in it, or the file a test put
-    /// there), also when a failed assertion unwinds the test, so that runs
-    /// leave nothing behind. Derefs to its [`Path`].
-    struct TempDir(PathBuf);
-
-    impl TempDir {
-        fn new(name: &str) -> TempDir {
-            let dir =
-                std::env::temp_dir().join(format!("weft-cache-{name}-{}", std::process::id()));
-            let _ = std::fs::remove_dir_all(&dir);
-            TempDir(dir)
-        }
-    }
-
-    impl std::ops::Deref for TempDir {
-        type Target = Path;
-
-        fn deref(&self) -> &Path {
-            &self.0
-        }
-    }
-
-    impl AsRef<Path> for TempDir {
-        fn as_ref(&self) -> &Path {
-            &self.0
-        }
-    }
-
-    impl Drop for TempDir {
-        fn drop(&mut self) {
-            if std::fs::remove_dir_all(&self.0).is_err() {
-                let _ = std::fs::remove_file(&self.0);
-            }
-        }
-    }
-
     #[test]
     fn compiles_once_then_loads() {
-        let dir = TempDir::new("once");
+        let dir = Scratch::vacant("cache", "once");
         let engine = engine(&dir.join("nested"));
         let cache = Cache::of(&engine, Kind::Module, b"wasm").unwrap();
         let compile = || Ok(7u8);
@@ -156,7 +123,7 @@ mod tests {
 
     #[test]
     fn a_damaged_entry_is_replaced() {
-        let dir = TempDir::new("damaged");
+        let dir = Scratch::vacant("cache", "damaged");
         let engine = engine(&dir);
         let cache = Cache::of(&engine, Kind::Module, b"wasm").unwrap();
         std::fs::create_dir_all(&dir).unwrap();
@@ -175,7 +142,7 @@ mod tests {
 
     #[test]
     fn an_unwritable_cache_still_compiles() {
-        let dir = TempDir::new("unwritable");
+        let dir = Scratch::vacant("cache", "unwritable");
         std::fs::write(&dir, b"a file where the directory should be").unwrap();
         let engine = engine(&dir);
         let cache = Cache::of(&engine, Kind::Module, b"wasm").unwrap();
@@ -185,7 +152,7 @@ mod tests {
 
     #[test]
     fn a_compile_error_is_returned() {
-        let dir = TempDir::new("error");
+        let dir = Scratch::vacant("cache", "error");
         let engine = engine(&dir);
         let cache = Cache::of(&engine, Kind::Module, b"wasm").unwrap();
         let got: Result<(u8, bool), Error> =
