@@ -273,8 +273,21 @@ pub(crate) fn load(
             Payload::ModuleSection {
                 unchecked_range, ..
             } => {
-                let module =
-                    module(&bytes[unchecked_range.start as usize..unchecked_range.end as usize])?;
+                // The size is the section's own claim, not yet checked
+                // against the input.
+                let range = unchecked_range.start as usize..unchecked_range.end as usize;
+                let Some(module_bytes) = bytes.get(range.clone()) else {
+                    return Err(Error::Invalid {
+                        message: format!(
+                            "a core module section of {} bytes runs past the end of the \
+                             binary ({} bytes)",
+                            range.len(),
+                            bytes.len()
+                        ),
+                        offset: range.start,
+                    });
+                };
+                let module = module(module_bytes)?;
                 all_modules.push(module.clone());
                 let top = top(&mut stack);
                 top.def.modules.push(module);
