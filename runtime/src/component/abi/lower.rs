@@ -142,7 +142,7 @@ pub trait Lowerer {
             }
             (Val::Record(_) | Val::Tuple(_), Type::Record(_) | Type::Tuple(_)) => {
                 let values = record_values(val, ty).ok_or_else(mismatch)?;
-                for (value, field) in values.iter().zip(ty.fields().expect("a record")) {
+                for (value, field) in values.zip(ty.fields().expect("a record")) {
                     self.lower_flat(value, field, out)?;
                 }
             }
@@ -290,7 +290,7 @@ fn store_laid_out<L: Lowerer + ?Sized>(
         }
         (Val::Record(_) | Val::Tuple(_), Type::Record(_) | Type::Tuple(_)) => {
             let values = record_values(val, ty).ok_or_else(mismatch)?;
-            for (value, (field, offset)) in values.iter().zip(laid_out.fields()) {
+            for (value, (field, offset)) in values.zip(laid_out.fields()) {
                 store_laid_out(lowerer, value, field, at + offset as usize)?;
             }
         }
@@ -378,17 +378,38 @@ fn flag_bits(val: &Val, names: &[String]) -> Option<u64> {
     })
 }
 
-fn record_values<'v>(val: &'v Val, ty: &Type) -> Option<Vec<&'v Val>> {
+/// The field values of a record or tuple value of type `ty`, in order; `None`
+/// unless the value has the type's shape (its fields' names and number).
+/// Checked in full before the first value is returned, without allocating.
+fn record_values<'v>(val: &'v Val, ty: &Type) -> Option<FieldValues<'v>> {
     match (val, ty) {
-        (Val::Record(fields), Type::Record(types)) if fields.len() == types.len() => fields
-            .iter()
-            .zip(types)
-            .map(|((n, v), (m, _))| (n == m).then_some(v))
-            .collect(),
+        (Val::Record(fields), Type::Record(types))
+            if fields.len() == types.len()
+                && fields.iter().zip(types).all(|((n, _), (m, _))| n == m) =>
+        {
+            Some(FieldValues::Record(fields.iter()))
+        }
         (Val::Tuple(items), Type::Tuple(types)) if items.len() == types.len() => {
-            Some(items.iter().collect())
+            Some(FieldValues::Tuple(items.iter()))
         }
         _ => None,
+    }
+}
+
+/// The values of a record's fields or a tuple's items.
+enum FieldValues<'v> {
+    Record(std::slice::Iter<'v, (String, Val)>),
+    Tuple(std::slice::Iter<'v, Val>),
+}
+
+impl<'v> Iterator for FieldValues<'v> {
+    type Item = &'v Val;
+
+    fn next(&mut self) -> Option<&'v Val> {
+        match self {
+            FieldValues::Record(fields) => fields.next().map(|(_, value)| value),
+            FieldValues::Tuple(items) => items.next(),
+        }
     }
 }
 
