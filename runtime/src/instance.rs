@@ -416,15 +416,18 @@ pub(crate) fn instantiate(
         store.tables.push(table);
     }
 
-    // Element segment items.
+    // Element segment items; a declared segment's are never read (it is
+    // dropped below), so its functions keep their lazy funcrefs.
     let items: Vec<Vec<usize>> = info
         .elements
         .iter()
-        .map(|seg| {
-            seg.items
+        .map(|seg| match seg.mode {
+            SegmentMode::Declared => Vec::new(),
+            _ => seg
+                .items
                 .iter()
                 .map(|e| eval(&mut data, &offsets, e) as usize)
-                .collect()
+                .collect(),
         })
         .collect();
     data.element_items = items;

@@ -385,6 +385,49 @@ fn values_of_the_wrong_type_are_refused() {
 }
 
 #[test]
+fn records_and_tuples_of_another_shape_are_refused_both_ways() {
+    let point = Type::Record(vec![(s("x"), Type::S32), (s("y"), Type::S32)]);
+    let field = |name: &str, v: i32| (s(name), Val::S32(v));
+    let wrong_records = [
+        // A field misnamed, the fields swapped, one missing, one extra.
+        Val::Record(vec![field("x", 1), field("z", 2)]),
+        Val::Record(vec![field("y", 2), field("x", 1)]),
+        Val::Record(vec![field("x", 1)]),
+        Val::Record(vec![field("x", 1), field("y", 2), field("z", 3)]),
+        Val::Tuple(vec![Val::S32(1), Val::S32(2)]),
+    ];
+    let pair = Type::Tuple(vec![Type::U8, Type::String]);
+    let wrong_tuples = [
+        Val::Tuple(vec![Val::U8(1)]),
+        Val::Tuple(vec![Val::U8(1), Val::String(s("a")), Val::U8(2)]),
+        Val::Record(vec![(s("0"), Val::U8(1)), (s("1"), Val::String(s("a")))]),
+    ];
+    let cases = wrong_records
+        .iter()
+        .map(|v| (v, &point))
+        .chain(wrong_tuples.iter().map(|v| (v, &pair)));
+    for (val, ty) in cases {
+        let mut memory = Memory::new();
+        let err = memory.store(val, ty, 0).unwrap_err();
+        assert!(
+            matches!(err, LiftError::TypeMismatch { .. }),
+            "{val:?}: {err}"
+        );
+        let err = memory.lower_flat(val, ty, &mut Vec::new()).unwrap_err();
+        assert!(
+            matches!(err, LiftError::TypeMismatch { .. }),
+            "{val:?}: {err}"
+        );
+        assert!(!val.has_type(ty), "{val:?}");
+    }
+    // The right shapes pass, in memory and flat.
+    let mut memory = Memory::new();
+    let right = Val::Record(vec![field("x", 1), field("y", 2)]);
+    memory.store(&right, &point, 0).unwrap();
+    memory.lower_flat(&right, &point, &mut Vec::new()).unwrap();
+}
+
+#[test]
 fn strings_round_trip_in_every_encoding() {
     for encoding in [
         StringEncoding::Utf8,

@@ -1,9 +1,9 @@
 //! Function references: a defined function's `VMFuncRef` is written on
-//! first use (an export looked up, `ref.func`, an element segment, the
-//! start function), not at instantiation. Whichever use comes first, every
-//! use must see the same function, bound to its own instance.
+//! first use (an export looked up, `ref.func`, an active or passive element
+//! segment, the start function), not at instantiation. Whichever use comes
+//! first, every use must see the same function, bound to its own instance.
 
-use weft_runtime::{Engine, Func, Instance, Linker, Module, Store, Val};
+use weft_runtime::{Engine, Func, FuncType, Instance, Linker, Module, Store, Val, ValType};
 
 const MODULE: &str = r#"(module
     (global $calls (mut i32) (i32.const 0))
@@ -83,18 +83,63 @@ fn ref_func_of_an_unexported_function_is_stable_and_callable() {
     assert_eq!(call(&mut store, first, &[]), Val::I32(11));
 }
 
+/// Functions reached only through exports and `ref.func` (in no active
+/// or passive segment): compiled `ref.func` finds their funcref null and
+/// makes it, through the `ref_func` builtin. The import shifts defined
+/// functions' indices.
+const EXPORTED_ONLY: &str = r#"(module
+    (import "host" "seven" (func $seven (result i32)))
+    (export "seven" (func $seven))
+    (global $calls (mut i32) (i32.const 0))
+    (func $count (export "count") (result i32)
+      (global.set $calls (i32.add (global.get $calls) (i32.const 1)))
+      (global.get $calls))
+    (func $five (export "five") (result i32) i32.const 5)
+    (func (export "ref_count") (result funcref) ref.func $count)
+    (func (export "ref_seven") (result funcref) ref.func $seven)
+    (func (export "ref_in_loop") (param $n i32) (result funcref)
+      (local $last funcref)
+      (loop $again
+        (local.set $last (ref.func $five))
+        (br_if $again (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+      (local.get $last)))"#;
+
+fn exported_only(store: &mut Store<()>, seven: Func) -> (Module, Linker<()>) {
+    let engine = store.engine().clone();
+    let wasm = wat::parse_str(EXPORTED_ONLY).expect("valid wat");
+    let module = Module::new(&engine, &wasm).expect("compiles");
+    let mut linker = Linker::new(&engine);
+    linker.define("host", "seven", seven).expect("defines");
+    (module, linker)
+}
+
+fn host_seven(store: &mut Store<()>) -> Func {
+    let ty = FuncType::new([], [ValType::I32]);
+    Func::new(&mut *store, ty, |_, results| {
+        results[0] = Val::I32(7);
+        Ok(())
+    })
+    .expect("a host function")
+}
+
 #[test]
 fn ref_func_and_export_agree_in_either_order() {
-    let (mut store, module) = setup();
+    let (mut store, _) = setup();
+    let seven = host_seven(&mut store);
+    let (module, linker) = exported_only(&mut store, seven);
 
-    // `ref.func` first, then the export; `$count` is also in the table.
-    let a = instantiate(&mut store, &module);
+    // `ref.func` first (the builtin makes the funcref), then the export.
+    let a = linker
+        .instantiate(&mut store, &module)
+        .expect("instantiates");
     let by_ref = funcref(call_export(&mut store, a, "ref_count", &[]));
     let by_name = a.get_func(&mut store, "count").expect("exported");
     assert_eq!(by_ref, by_name);
 
-    // The export first, then `ref.func`.
-    let b = instantiate(&mut store, &module);
+    // The export first, then `ref.func` (the pointer is already there).
+    let b = linker
+        .instantiate(&mut store, &module)
+        .expect("instantiates");
     let by_name_b = b.get_func(&mut store, "count").expect("exported");
     let by_ref_b = funcref(call_export(&mut store, b, "ref_count", &[]));
     assert_eq!(by_ref_b, by_name_b);
@@ -104,9 +149,30 @@ fn ref_func_and_export_agree_in_either_order() {
     assert_ne!(by_ref, by_ref_b);
     assert_eq!(call(&mut store, by_ref, &[]), Val::I32(1));
     assert_eq!(call(&mut store, by_name, &[]), Val::I32(2));
-    assert_eq!(
-        call_export(&mut store, a, "call_slot", &[Val::I32(1)]),
-        Val::I32(3)
-    );
     assert_eq!(call(&mut store, by_ref_b, &[]), Val::I32(1));
+}
+
+#[test]
+fn ref_func_in_a_loop_and_of_an_import() {
+    let (mut store, _) = setup();
+    let seven = host_seven(&mut store);
+    let (module, linker) = exported_only(&mut store, seven);
+    let instance = linker
+        .instantiate(&mut store, &module)
+        .expect("instantiates");
+
+    let looped = funcref(call_export(
+        &mut store,
+        instance,
+        "ref_in_loop",
+        &[Val::I32(3)],
+    ));
+    assert_eq!(Some(looped), instance.get_func(&mut store, "five"));
+    assert_eq!(call(&mut store, looped, &[]), Val::I32(5));
+
+    // An imported function's funcref is the one the host made.
+    let imported = funcref(call_export(&mut store, instance, "ref_seven", &[]));
+    assert_eq!(imported, seven);
+    assert_eq!(Some(imported), instance.get_func(&mut store, "seven"));
+    assert_eq!(call(&mut store, imported, &[]), Val::I32(7));
 }

@@ -81,7 +81,7 @@ impl Builtin {
     }
 
     /// Offset of this function's pointer in [`BUILTINS`].
-    pub fn offset(self) -> i32 {
+    pub const fn offset(self) -> i32 {
         self as i32 * 8
     }
 }
@@ -102,6 +102,31 @@ pub struct Builtins {
     elem_drop: unsafe extern "C" fn(*mut u8, u32),
     ref_func: unsafe extern "C" fn(*mut u8, u32) -> usize,
 }
+
+// Compiled code finds each function at its `Builtin::offset`: the enum
+// and the struct must list them in the same order.
+const _: () = {
+    use std::mem::offset_of;
+    let offsets = [
+        (offset_of!(Builtins, memory_grow), Builtin::MemoryGrow),
+        (offset_of!(Builtins, memory_fill), Builtin::MemoryFill),
+        (offset_of!(Builtins, memory_copy), Builtin::MemoryCopy),
+        (offset_of!(Builtins, memory_init), Builtin::MemoryInit),
+        (offset_of!(Builtins, data_drop), Builtin::DataDrop),
+        (offset_of!(Builtins, table_grow), Builtin::TableGrow),
+        (offset_of!(Builtins, table_fill), Builtin::TableFill),
+        (offset_of!(Builtins, table_copy), Builtin::TableCopy),
+        (offset_of!(Builtins, table_init), Builtin::TableInit),
+        (offset_of!(Builtins, elem_drop), Builtin::ElemDrop),
+        (offset_of!(Builtins, ref_func), Builtin::RefFunc),
+    ];
+    let mut i = 0;
+    while i < offsets.len() {
+        assert!(offsets[i].0 == offsets[i].1.offset() as usize);
+        i += 1;
+    }
+    assert!(std::mem::size_of::<Builtins>() == offsets.len() * 8);
+};
 
 /// The library functions.
 pub static BUILTINS: Builtins = Builtins {

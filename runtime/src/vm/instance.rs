@@ -236,10 +236,16 @@ impl InstanceData {
             vmctx,
             self.module.type_ids()[type_index],
         );
-        let at = vmctx + offsets.defined_funcref(defined) as usize;
-        // SAFETY: `at` lies inside the vmctx block, 16-byte aligned, and
-        // nothing else refers to it before the pointer below is set.
-        unsafe { *(at as *mut VMFuncRef) = funcref };
+        let offset = offsets.defined_funcref(defined) as usize;
+        // SAFETY: the `VMFuncRef` lies inside the vmctx block (which
+        // `offsets` laid out), 16-byte aligned; nothing refers to it before
+        // the pointer below is set. Written through the block's mutable
+        // pointer, as the block is owned by `self`.
+        let at = unsafe {
+            let at = self.vmctx.as_mut_ptr().cast::<u8>().add(offset);
+            at.cast::<VMFuncRef>().write(funcref);
+            at as usize
+        };
         self.set_vmctx_field(field, at);
         at
     }
