@@ -1,8 +1,8 @@
 //! Malformed component binaries: every truncation and a single-bit flip
 //! of every byte of a real component outside its core modules (whose own
 //! bytes `malformed.rs` covers) is rejected with an error (invalid, or a
-//! feature weft does not support), or loads,
-//! instantiates and runs, each call returning or failing; none panics.
+//! feature weft does not support), or loads, instantiates and runs, each
+//! call returning or failing; none panics.
 //! The component, shared with the C API's tests, has strings, lists, a
 //! record, a resource with a destructor, host imports and post-return.
 
