@@ -169,55 +169,29 @@ pub trait Lowerer {
 /// pass, without a call per item: whether every item had the type
 /// `element`, or `None` when `element` is not a scalar.
 fn store_scalars(region: &mut [u8], items: &[Val], element: &Type) -> Option<bool> {
+    // `each!(Case(x) => bytes)`: every item must be `Val::Case`, stored as
+    // `bytes` of its payload `x`.
+    macro_rules! each {
+        ($case:ident($x:ident) => $bytes:expr) => {
+            store_each(region, items, |v| match v {
+                Val::$case($x) => Some($bytes),
+                _ => None,
+            })
+        };
+    }
     Some(match element {
-        Type::Bool => store_each(region, items, |v| match v {
-            Val::Bool(b) => Some([u8::from(*b)]),
-            _ => None,
-        }),
-        Type::S8 => store_each(region, items, |v| match v {
-            Val::S8(x) => Some(x.to_le_bytes()),
-            _ => None,
-        }),
-        Type::U8 => store_each(region, items, |v| match v {
-            Val::U8(x) => Some([*x]),
-            _ => None,
-        }),
-        Type::S16 => store_each(region, items, |v| match v {
-            Val::S16(x) => Some(x.to_le_bytes()),
-            _ => None,
-        }),
-        Type::U16 => store_each(region, items, |v| match v {
-            Val::U16(x) => Some(x.to_le_bytes()),
-            _ => None,
-        }),
-        Type::S32 => store_each(region, items, |v| match v {
-            Val::S32(x) => Some(x.to_le_bytes()),
-            _ => None,
-        }),
-        Type::U32 => store_each(region, items, |v| match v {
-            Val::U32(x) => Some(x.to_le_bytes()),
-            _ => None,
-        }),
-        Type::S64 => store_each(region, items, |v| match v {
-            Val::S64(x) => Some(x.to_le_bytes()),
-            _ => None,
-        }),
-        Type::U64 => store_each(region, items, |v| match v {
-            Val::U64(x) => Some(x.to_le_bytes()),
-            _ => None,
-        }),
-        Type::F32 => store_each(region, items, |v| match v {
-            Val::F32(x) => Some(canonical_f32(*x).to_le_bytes()),
-            _ => None,
-        }),
-        Type::F64 => store_each(region, items, |v| match v {
-            Val::F64(x) => Some(canonical_f64(*x).to_le_bytes()),
-            _ => None,
-        }),
-        Type::Char => store_each(region, items, |v| match v {
-            Val::Char(c) => Some(u32::from(*c).to_le_bytes()),
-            _ => None,
-        }),
+        Type::Bool => each!(Bool(b) => [u8::from(*b)]),
+        Type::S8 => each!(S8(x) => x.to_le_bytes()),
+        Type::U8 => each!(U8(x) => [*x]),
+        Type::S16 => each!(S16(x) => x.to_le_bytes()),
+        Type::U16 => each!(U16(x) => x.to_le_bytes()),
+        Type::S32 => each!(S32(x) => x.to_le_bytes()),
+        Type::U32 => each!(U32(x) => x.to_le_bytes()),
+        Type::S64 => each!(S64(x) => x.to_le_bytes()),
+        Type::U64 => each!(U64(x) => x.to_le_bytes()),
+        Type::F32 => each!(F32(x) => canonical_f32(*x).to_le_bytes()),
+        Type::F64 => each!(F64(x) => canonical_f64(*x).to_le_bytes()),
+        Type::Char => each!(Char(c) => u32::from(*c).to_le_bytes()),
         _ => return None,
     })
 }
