@@ -104,29 +104,30 @@ const EXPORTED_ONLY: &str = r#"(module
         (br_if $again (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
       (local.get $last)))"#;
 
-fn exported_only(store: &mut Store<()>, seven: Func) -> (Module, Linker<()>) {
-    let engine = store.engine().clone();
+/// A store, `EXPORTED_ONLY` compiled, and a linker holding its import: a
+/// host function returning 7 (also returned, to compare funcrefs with).
+fn exported_only() -> (Store<()>, Module, Linker<()>, Func) {
+    let engine = Engine::default();
+    let mut store = Store::new(&engine, ());
+    let seven = Func::new(
+        &mut store,
+        FuncType::new([], [ValType::I32]),
+        |_, results| {
+            results[0] = Val::I32(7);
+            Ok(())
+        },
+    )
+    .expect("a host function");
     let wasm = wat::parse_str(EXPORTED_ONLY).expect("valid wat");
     let module = Module::new(&engine, &wasm).expect("compiles");
     let mut linker = Linker::new(&engine);
     linker.define("host", "seven", seven).expect("defines");
-    (module, linker)
-}
-
-fn host_seven(store: &mut Store<()>) -> Func {
-    let ty = FuncType::new([], [ValType::I32]);
-    Func::new(&mut *store, ty, |_, results| {
-        results[0] = Val::I32(7);
-        Ok(())
-    })
-    .expect("a host function")
+    (store, module, linker, seven)
 }
 
 #[test]
 fn ref_func_and_export_agree_in_either_order() {
-    let (mut store, _) = setup();
-    let seven = host_seven(&mut store);
-    let (module, linker) = exported_only(&mut store, seven);
+    let (mut store, module, linker, _) = exported_only();
 
     // `ref.func` first (the builtin makes the funcref), then the export.
     let a = linker
@@ -154,9 +155,7 @@ fn ref_func_and_export_agree_in_either_order() {
 
 #[test]
 fn ref_func_in_a_loop_and_of_an_import() {
-    let (mut store, _) = setup();
-    let seven = host_seven(&mut store);
-    let (module, linker) = exported_only(&mut store, seven);
+    let (mut store, module, linker, seven) = exported_only();
     let instance = linker
         .instantiate(&mut store, &module)
         .expect("instantiates");
