@@ -364,15 +364,21 @@ impl<'a, 'b> Translator<'a, 'b> {
         self.push(v);
     }
 
-    fn store(&mut self, memarg: &wasmparser::MemArg, narrow: Option<ir::Type>) {
-        let mut value = self.pop();
+    fn store(&mut self, memarg: &wasmparser::MemArg, kind: StoreKind) {
+        let value = self.pop();
         let (addr, offset) = self.heap_addr(memory_index(memarg), memarg.offset);
-        if let Some(ty) = narrow {
-            value = self.b.ins().ireduce(ty, value);
-        }
-        self.b
-            .ins()
-            .store(heap_flags(self.heap), value, addr, offset);
+        let flags = heap_flags(self.heap);
+        // The narrowing stores take the full-width value: an `ireduce`
+        // before a plain store would let the optimizer narrow the
+        // arithmetic feeding it to 8- or 16-bit operations, which write
+        // partial registers on x86.
+        let ins = self.b.ins();
+        match kind {
+            StoreKind::Full => ins.store(flags, value, addr, offset),
+            StoreKind::Low8 => ins.istore8(flags, value, addr, offset),
+            StoreKind::Low16 => ins.istore16(flags, value, addr, offset),
+            StoreKind::Low32 => ins.istore32(flags, value, addr, offset),
+        };
     }
 
     /// Checks `index < table length` (trapping with `code`) and returns
@@ -790,14 +796,14 @@ impl<'a, 'b> Translator<'a, 'b> {
             O::I32Store { memarg }
             | O::I64Store { memarg }
             | O::F32Store { memarg }
-            | O::F64Store { memarg } => self.store(&memarg, None),
+            | O::F64Store { memarg } => self.store(&memarg, StoreKind::Full),
             O::I32Store8 { memarg } | O::I64Store8 { memarg } => {
-                self.store(&memarg, Some(types::I8))
+                self.store(&memarg, StoreKind::Low8)
             }
             O::I32Store16 { memarg } | O::I64Store16 { memarg } => {
-                self.store(&memarg, Some(types::I16))
+                self.store(&memarg, StoreKind::Low16)
             }
-            O::I64Store32 { memarg } => self.store(&memarg, Some(types::I32)),
+            O::I64Store32 { memarg } => self.store(&memarg, StoreKind::Low32),
             O::MemorySize { mem } => {
                 let memory = self.env.memory_ptr(&mut self.b, self.vmctx, mem);
                 let length = self.b.ins().load(
@@ -1103,6 +1109,16 @@ enum LoadKind {
     S16,
     U32,
     S32,
+}
+
+/// How much of the value a store writes: all of it, or its low 8, 16 or 32
+/// bits.
+#[derive(Clone, Copy)]
+enum StoreKind {
+    Full,
+    Low8,
+    Low16,
+    Low32,
 }
 
 /// The memory a load or store addresses (GC array targets are not part of
