@@ -4,7 +4,6 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use weft_wit::wit_parser::{IndexMap, ManglingAndAbi, WorldId, WorldItem, WorldKey};
 use weft_wit::{Wit, WitError};
@@ -86,35 +85,22 @@ fn assert_located(err: &WitError, file: &Path, line: u32, column: u32, snippet: 
     assert_eq!(location.snippet, snippet, "{err}");
 }
 
-/// A directory under the system temporary directory, removed on drop.
-struct TempDir(PathBuf);
+#[path = "../../runtime/tests/common/scratch.rs"]
+mod scratch;
+use scratch::Scratch;
 
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let unique = format!(
-            "weft-wit-load-{}-{}-{name}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        );
-        let path = std::env::temp_dir().join(unique);
-        std::fs::create_dir_all(&path).expect("create temp dir");
-        TempDir(path)
-    }
-
-    /// Writes `contents` at `relative`, creating the parent folders.
-    fn write(&self, relative: &str, contents: impl AsRef<[u8]>) -> PathBuf {
-        let path = self.0.join(relative);
-        std::fs::create_dir_all(path.parent().unwrap()).expect("create parent dir");
-        std::fs::write(&path, contents).expect("write temp file");
-        path
-    }
+/// A scratch directory for one test of this file.
+fn scratch(test: &str) -> Scratch {
+    Scratch::new("wit-load", test)
 }
 
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+/// Writes `contents` at `relative` under `root`, creating the parent
+/// folders, and returns the file's path.
+fn write(root: &Path, relative: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+    let path = root.join(relative);
+    std::fs::create_dir_all(path.parent().unwrap()).expect("create parent dir");
+    std::fs::write(&path, contents).expect("write temp file");
+    path
 }
 
 /// A real component for `world`: wit-component's dummy core module, with
@@ -311,8 +297,9 @@ fn a_missing_package_header_points_at_line_one_with_help() {
 
 /// The app package in `root/`, with a dependency in each of the two forms
 /// `deps/` allows: a folder and a single file.
-fn write_package_with_deps(root: &TempDir) -> PathBuf {
-    root.write(
+fn write_package_with_deps(root: &Path) -> PathBuf {
+    write(
+        &root,
         "app/app.wit",
         "package test:app;
 
@@ -323,7 +310,8 @@ world app {
 }
 ",
     );
-    root.write(
+    write(
+        &root,
         "app/deps/logging/log.wit",
         "package test:logging@1.0.0;
 
@@ -333,7 +321,8 @@ interface log {
 }
 ",
     );
-    root.write(
+    write(
+        &root,
         "app/deps/clock.wit",
         "package test:clock;
 
@@ -342,12 +331,12 @@ interface time {
 }
 ",
     );
-    root.0.join("app")
+    root.join("app")
 }
 
 #[test]
 fn a_directory_resolves_its_deps() {
-    let root = TempDir::new("deps");
+    let root = scratch("deps");
     let wit = Wit::load(write_package_with_deps(&root)).unwrap();
     assert_eq!(wit.package_name(), "test:app");
     let world = wit.world(None).unwrap();
@@ -374,8 +363,9 @@ fn a_directory_resolves_its_deps() {
 
 #[test]
 fn a_missing_dependency_names_the_file_and_line_of_the_use() {
-    let root = TempDir::new("missing-dep");
-    let main = root.write(
+    let root = scratch("missing-dep");
+    let main = write(
+        &root,
         "app/main.wit",
         "package test:app;
 
@@ -384,7 +374,7 @@ interface i {
 }
 ",
     );
-    let err = Wit::load(root.0.join("app")).unwrap_err();
+    let err = Wit::load(root.join("app")).unwrap_err();
     let location = err
         .location()
         .unwrap_or_else(|| panic!("no location in {err:?}"));
@@ -396,8 +386,8 @@ interface i {
 
 #[test]
 fn a_missing_path_is_an_io_error() {
-    let root = TempDir::new("missing");
-    let path = root.0.join("absent.wit");
+    let root = scratch("missing");
+    let path = root.join("absent.wit");
     let err = Wit::load(&path).unwrap_err();
     let WitError::Io { path: got, source } = &err else {
         panic!("expected Io, got {err:?}");
@@ -408,8 +398,8 @@ fn a_missing_path_is_an_io_error() {
 
 #[test]
 fn a_file_that_is_neither_text_nor_wasm_is_not_text() {
-    let root = TempDir::new("binary");
-    let path = root.write("latin1.wit", b"package t:x;\n// caf\xe9\n\xff\xfe");
+    let root = scratch("binary");
+    let path = write(&root, "latin1.wit", b"package t:x;\n// caf\xe9\n\xff\xfe");
     let err = Wit::load(&path).unwrap_err();
     let WitError::NotText { path: got } = &err else {
         panic!("expected NotText, got {err:?}");
@@ -419,8 +409,8 @@ fn a_file_that_is_neither_text_nor_wasm_is_not_text() {
 
 #[test]
 fn a_wit_file_loads_like_its_text() {
-    let root = TempDir::new("file");
-    let path = root.write("demo.wit", DEMO);
+    let root = scratch("file");
+    let path = write(&root, "demo.wit", DEMO);
     let wit = Wit::load(&path).unwrap();
     assert_eq!(wit.package_name(), "test:demo@0.1.0");
     assert_eq!(print(&wit, None), print(&demo(), None));
@@ -433,8 +423,8 @@ fn a_component_carries_its_world() {
     let source = demo();
     let app = source.world(Some("app")).unwrap();
     let bytes = component(&source, app);
-    let root = TempDir::new("component");
-    let path = root.write("app.wasm", &bytes);
+    let root = scratch("component");
+    let path = write(&root, "app.wasm", &bytes);
 
     for (how, wit) in [
         ("from_binary", Wit::from_binary(&bytes, "app.wasm").unwrap()),
@@ -469,8 +459,8 @@ fn a_component_of_functions_only_carries_them() {
 fn an_encoded_wit_package_loads_as_a_package() {
     let source = demo();
     let bytes = wit_component::encode(&source.resolve, source.package, false).unwrap();
-    let root = TempDir::new("package");
-    let path = root.write("demo.wasm", &bytes);
+    let root = scratch("package");
+    let path = write(&root, "demo.wasm", &bytes);
     for wit in [
         Wit::from_binary(&bytes, "demo.wasm").unwrap(),
         Wit::load(&path).unwrap(),
@@ -499,8 +489,8 @@ fn a_core_module_is_not_a_component() {
 
 #[test]
 fn a_core_module_file_is_not_a_component() {
-    let root = TempDir::new("core");
-    let path = root.write("core.wasm", wasm_encoder::Module::new().finish());
+    let root = scratch("core");
+    let path = write(&root, "core.wasm", wasm_encoder::Module::new().finish());
     let err = Wit::load(&path).unwrap_err();
     assert!(matches!(err, WitError::CoreModule { .. }), "{err:?}");
 }
@@ -561,7 +551,7 @@ fn garbage_after_a_component_header_is_a_binary_error() {
 
 #[test]
 fn printed_wit_round_trips() {
-    let root = TempDir::new("print");
+    let root = scratch("print");
     let source = demo();
     let app = source.world(Some("app")).unwrap();
     let decoded = Wit::from_binary(&component(&source, app), "app.wasm").unwrap();

@@ -1,10 +1,9 @@
 //! Scratch directories under the system's temporary one, for the tests of
-//! the runtime, the C API, the CLI and the macros that write files; each
-//! includes this file by path (`#[path = ...] mod scratch;`) rather than
-//! through a `common/mod.rs`, so that tests which do not use it do not see
-//! it as dead code. (`wit/tests/load.rs` keeps its own `TempDir`, which also
-//! writes files; the bindgen tests keep their output under
-//! `CARGO_TARGET_TMPDIR` to be looked at.)
+//! the runtime, the C API, the CLI, the macros and the WIT loader that
+//! write files; each includes this file by path (`#[path = ...] mod
+//! scratch;`) rather than through a `common/mod.rs`, so that tests which do
+//! not use it do not see it as dead code. (The bindgen tests keep their
+//! output under `CARGO_TARGET_TMPDIR` to be looked at.)
 
 #![allow(dead_code)] // Each includer uses the constructors it needs.
 
