@@ -299,7 +299,7 @@ fn a_missing_package_header_points_at_line_one_with_help() {
 /// `deps/` allows: a folder and a single file.
 fn write_package_with_deps(root: &Path) -> PathBuf {
     write(
-        &root,
+        root,
         "app/app.wit",
         "package test:app;
 
@@ -311,7 +311,7 @@ world app {
 ",
     );
     write(
-        &root,
+        root,
         "app/deps/logging/log.wit",
         "package test:logging@1.0.0;
 
@@ -322,7 +322,7 @@ interface log {
 ",
     );
     write(
-        &root,
+        root,
         "app/deps/clock.wit",
         "package test:clock;
 
