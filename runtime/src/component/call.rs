@@ -207,32 +207,44 @@ fn run_lifted(
             }
         }
     }
-    let core_args: Vec<CoreVal> = flat
-        .iter()
-        .zip(&signature.params)
-        .map(|(bits, t)| to_core(*bits, *t))
-        .collect();
-    let mut core_results: Vec<CoreVal> = signature
-        .results
-        .iter()
-        .map(|t| CoreVal::default_for(*t))
-        .collect();
-    lifted
-        .core
-        .call_in(inner, &core_args, &mut core_results)
-        .map_err(core_trap)?;
-    let bits: Vec<u64> = core_results.iter().map(to_bits).collect();
-    deliver(inner, &bits)?;
+    // The core call goes through a slot array on the stack, as a typed
+    // call's does: the flat values are already of the core signature's
+    // types, so they need no per-call vectors or checks.
+    let mut slots = [0u128; MAX_CORE_SLOTS];
+    for (slot, bits) in slots.iter_mut().zip(&flat) {
+        *slot = u128::from(*bits);
+    }
+    let count = signature.params.len().max(signature.results.len());
+    let funcref = inner.funcs[lifted.core.index() as usize].funcref;
+    inner
+        .call_raw(funcref, &mut slots[..count])
+        .map_err(|trap| *trap)?;
+    let mut results = [0u64; MAX_CORE_SLOTS];
+    for ((bits, slot), ty) in results.iter_mut().zip(slots).zip(&signature.results) {
+        *bits = slot_bits(slot, *ty);
+    }
+    deliver(inner, &results[..signature.results.len()])?;
     if inner.component.calls[scope].borrows > 0 {
         return Err(trap("borrow handles still remain at the end of the call"));
     }
     if let Some(post_return) = lifted.options.post_return {
+        // Post-return takes the core results, which are still in `slots`.
         inner.component.instances[state].may_leave = false;
-        let outcome = post_return.call_in(inner, &core_results, &mut []);
+        let funcref = inner.funcs[post_return.index() as usize].funcref;
+        let outcome = inner.call_raw(funcref, &mut slots[..count.max(1)]);
         inner.component.instances[state].may_leave = true;
-        outcome.map_err(core_trap)?;
+        outcome.map_err(|trap| *trap)?;
     }
     Ok(())
+}
+
+/// The bits of a core result of type `ty` in its call slot, as
+/// [`to_bits`] gives them (a 32-bit value zero-extended).
+fn slot_bits(slot: u128, ty: ValType) -> u64 {
+    match ty {
+        ValType::I64 | ValType::F64 => slot as u64,
+        _ => u64::from(slot as u32),
+    }
 }
 
 /// Stores the arguments of a call to `ty` as its parameter tuple, in
