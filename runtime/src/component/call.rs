@@ -227,15 +227,26 @@ fn run_lifted(
     if inner.component.calls[scope].borrows > 0 {
         return Err(trap("borrow handles still remain at the end of the call"));
     }
-    if let Some(post_return) = lifted.options.post_return {
-        // Post-return takes the core results, which are still in `slots`.
-        inner.component.instances[state].may_leave = false;
-        let funcref = inner.funcs[post_return.index() as usize].funcref;
-        let outcome = inner.call_raw(funcref, &mut slots[..count.max(1)]);
-        inner.component.instances[state].may_leave = true;
-        outcome.map_err(|trap| *trap)?;
-    }
-    Ok(())
+    post_return(inner, lifted, &mut slots[..count.max(1)]).map_err(|trap| *trap)
+}
+
+/// Runs `lifted`'s post-return function, if it has one, on the core
+/// results still in `slots` (the call's slots, at least one long), with
+/// the instance barred from leaving meanwhile.
+fn post_return(
+    inner: &mut StoreInner,
+    lifted: &Lifted,
+    slots: &mut [u128],
+) -> Result<(), Box<Trap>> {
+    let Some(post_return) = lifted.options.post_return else {
+        return Ok(());
+    };
+    let state = lifted.instance as usize;
+    inner.component.instances[state].may_leave = false;
+    let funcref = inner.funcs[post_return.index() as usize].funcref;
+    let outcome = inner.call_raw(funcref, slots);
+    inner.component.instances[state].may_leave = true;
+    outcome
 }
 
 /// The bits of a core result of type `ty` in its call slot, as
@@ -377,13 +388,7 @@ fn run_typed<P: ComponentParams, R: Lift>(
             "borrow handles still remain at the end of the call",
         )));
     }
-    if let Some(post_return) = lifted.options.post_return {
-        inner.component.instances[state].may_leave = false;
-        let funcref = inner.funcs[post_return.index() as usize].funcref;
-        let outcome = inner.call_raw(funcref, &mut slots[..count.max(1)]);
-        inner.component.instances[state].may_leave = true;
-        outcome?;
-    }
+    post_return(inner, lifted, &mut slots[..count.max(1)])?;
     Ok(result)
 }
 
